@@ -1,0 +1,1 @@
+//! The corpus, the register, resolution and checks over an immutable snapshot.

@@ -1,0 +1,1 @@
+//! Text to a tree with byte ranges: pure and total.
