@@ -1,0 +1,434 @@
+// The browser half of editors/vscode/e2e/run: drives code-server (real VS Code) in
+// Chromium through playwright-core and checks what a person sees:
+//   1. the Problems panel lists the volume's diagnostics, as many as the server publishes;
+//   2. the Outline lists every message (`## ` heading) of the volume;
+//   3. hovering a person's name shows the register's card.
+// Expectations come from the corpus text and from the server itself (this script also
+// talks LSP to the same binary, to learn what it publishes), never from fixed lines.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run editors/vscode/e2e/run`);
+  return v;
+};
+const URL_ = env('APPARATUS_E2E_URL');
+const CDP = env('APPARATUS_E2E_CDP');
+const WS = env('APPARATUS_E2E_WORKSPACE');
+const SERVER = env('APPARATUS_E2E_SERVER');
+const SHOTS = env('APPARATUS_E2E_SCREENSHOTS');
+const LOGS = env('APPARATUS_E2E_LOGS');
+const CORPUS = path.join(WS, 'corpus');
+// The Outline labels a provider's group with its extension's display name.
+const DISPLAY_NAME = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).displayName;
+
+const log = (...a) => console.error('[e2e]', ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------
+// The corpus, read as simply as the test needs.
+
+function registers() {
+  const toml = fs.readFileSync(path.join(CORPUS, 'edition.toml'), 'utf8');
+  const m = /^\s*persons\s*=\s*(\[[^\]]*\]|"[^"]*")/m.exec(toml);
+  if (!m) return ['persons.md'];
+  return m[1].startsWith('[') ? [...m[1].matchAll(/"([^"]*)"/g)].map((x) => x[1]) : [m[1].slice(1, -1)];
+}
+
+const headingLevel = (l) => {
+  const m = /^(#{1,6}) /.exec(l);
+  return m ? m[1].length : 0;
+};
+const isMeta = (l) => /^[a-z_-]+: /.test(l);
+const footnoteDef = (l) => /^\[\^[A-Za-z0-9_-]+\]:/.test(l);
+
+/** Line kinds: front, fence, h1..h6, meta, note, body. */
+function classify(lines) {
+  const kinds = [];
+  let i = 0;
+  if (lines[0]?.trimEnd() === '---') {
+    kinds.push('front');
+    for (i = 1; i < lines.length; i++) {
+      kinds.push('front');
+      if (lines[i].trimEnd() === '---' || lines[i].trimEnd() === '...') {
+        i++;
+        break;
+      }
+    }
+  }
+  let fence = false;
+  let meta = false;
+  let note = false;
+  for (; i < lines.length; i++) {
+    const l = lines[i];
+    let k;
+    if (/^(```|~~~)/.test(l)) {
+      fence = !fence;
+      k = 'fence';
+    } else if (fence) k = 'fence';
+    else if (headingLevel(l)) {
+      meta = headingLevel(l) === 2;
+      note = false;
+      k = `h${headingLevel(l)}`;
+    } else if (meta && isMeta(l)) k = 'meta';
+    else if (footnoteDef(l)) {
+      meta = false;
+      note = true;
+      k = 'note';
+    } else if (note && (/^( {4}|\t)/.test(l) || l.trim() === '')) k = 'note';
+    else {
+      meta = false;
+      note = false;
+      k = 'body';
+    }
+    kinds.push(k);
+  }
+  return kinds;
+}
+
+function persons() {
+  const out = [];
+  for (const reg of registers()) {
+    const lines = fs.readFileSync(path.join(CORPUS, reg), 'utf8').split(/\r?\n/);
+    const kinds = classify(lines);
+    let cur = null;
+    lines.forEach((l, i) => {
+      if (kinds[i] === 'h2') {
+        if (cur) out.push(cur);
+        cur = { display: l.replace(/^#+\s*/, '').trim(), id: '', names: [] };
+      } else if (kinds[i] === 'meta' && cur) {
+        const [k, ...v] = l.split(': ');
+        const val = v.join(': ').trim();
+        if (k === 'id') cur.id = val;
+        if (k === 'names') cur.names = val.split(';').map((s) => s.trim()).filter(Boolean);
+      }
+    });
+    if (cur) out.push(cur);
+  }
+  return out.filter((p) => p.id);
+}
+
+const wordChar = (c) => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
+function findWord(line, form) {
+  const out = [];
+  for (let from = 0; ; ) {
+    const s = line.indexOf(form, from);
+    if (s < 0) return out;
+    const before = [...line.slice(0, s)].pop();
+    const after = [...line.slice(s + form.length)][0];
+    if (!wordChar(before) && !wordChar(after)) out.push(s);
+    from = s + Math.max(form.length, 1);
+  }
+}
+
+/** The first unambiguous implicit mention of a person in body text. */
+function findMention(lines, kinds, people) {
+  const owners = new Map();
+  people.forEach((p, i) => p.names.forEach((n) => owners.set(n, [...(owners.get(n) ?? []), i])));
+  for (let ln = 0; ln < lines.length; ln++) {
+    const line = lines[ln];
+    if (kinds[ln] !== 'body' || line.includes('person:')) continue;
+    let best = null;
+    for (const [form, who] of owners) {
+      if (who.length !== 1) continue;
+      for (const s of findWord(line, form)) {
+        const e = s + form.length;
+        const covered = [...owners.keys()].some(
+          (o) => o.length > form.length && findWord(line, o).some((x) => x <= s && x + o.length >= e),
+        );
+        const open = (line.slice(0, s).match(/\[/g) ?? []).length > (line.slice(0, s).match(/]/g) ?? []).length;
+        if (!covered && !open && (!best || s < best.start)) best = { start: s, form, person: people[who[0]] };
+      }
+    }
+    if (best) return { line: ln, ...best };
+  }
+  return null;
+}
+
+function volumes() {
+  const regs = new Set(registers());
+  return fs
+    .readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.md') && !regs.has(f))
+    .sort();
+}
+
+function chooseVolume(people) {
+  const wanted = process.env.APPARATUS_E2E_VOLUME;
+  for (const name of wanted ? [wanted] : volumes()) {
+    const text = fs.readFileSync(path.join(CORPUS, name), 'utf8');
+    const lines = text.split(/\r?\n/);
+    const kinds = classify(lines);
+    const messages = lines
+      .map((l, i) => ({ line: i, title: l.replace(/^#+\s*/, '').trim(), kind: kinds[i] }))
+      .filter((m) => m.kind === 'h2');
+    const mention = findMention(lines, kinds, people);
+    if (messages.length && mention) return { name, text, lines, messages, mention };
+  }
+  throw new Error('no volume with messages and a person mention in the corpus');
+}
+
+const stripMarkers = (s) => s.replace(/\[\^[A-Za-z0-9_-]+\]/g, '').trim();
+
+// ---------------------------------------------------------------------------------------
+// What the server publishes for the volume, asked over LSP directly.
+
+function serverDiagnostics(file, timeoutMs = 60000) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SERVER, ['lsp'], { cwd: CORPUS, stdio: ['pipe', 'pipe', 'ignore'] });
+    let buf = Buffer.alloc(0);
+    let id = 0;
+    const uri = 'file://' + file.split('/').map(encodeURIComponent).join('/');
+    const send = (msg) => {
+      const b = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...msg }));
+      child.stdin.write(`Content-Length: ${b.length}\r\n\r\n`);
+      child.stdin.write(b);
+    };
+    let last = null;
+    let settle = null;
+    const finish = (val, err) => {
+      clearTimeout(timer);
+      clearTimeout(settle);
+      try {
+        send({ id: ++id, method: 'shutdown' });
+        send({ method: 'exit' });
+      } catch {}
+      setTimeout(() => child.kill('SIGKILL'), 1000).unref();
+      err ? reject(err) : resolve(val);
+    };
+    const timer = setTimeout(
+      () => (last ? finish(last) : finish(null, new Error('the server published no diagnostics'))),
+      timeoutMs,
+    );
+    child.on('error', (e) => finish(null, e));
+    child.stdout.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      for (;;) {
+        const h = buf.indexOf('\r\n\r\n');
+        if (h < 0) return;
+        const len = Number(/Content-Length: (\d+)/i.exec(buf.slice(0, h).toString())[1]);
+        if (buf.length < h + 4 + len) return;
+        const msg = JSON.parse(buf.slice(h + 4, h + 4 + len).toString());
+        buf = buf.slice(h + 4 + len);
+        if (msg.id === 1 && msg.result) {
+          send({ method: 'initialized', params: {} });
+          send({
+            method: 'textDocument/didOpen',
+            params: { textDocument: { uri, languageId: 'markdown', version: 1, text: fs.readFileSync(file, 'utf8') } },
+          });
+        } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri) {
+          last = msg.params.diagnostics;
+          clearTimeout(settle);
+          settle = setTimeout(() => finish(last), 1500);
+        } else if (msg.id !== undefined && msg.method) {
+          send({ id: msg.id, result: null }); // requests from the server
+        }
+      }
+    });
+    send({
+      id: ++id,
+      method: 'initialize',
+      params: {
+        processId: process.pid,
+        rootUri: 'file://' + CORPUS,
+        workspaceFolders: [{ uri: 'file://' + CORPUS, name: 'corpus' }],
+        capabilities: { textDocument: { publishDiagnostics: {} } },
+        initializationOptions: { inlayHints: { isoDates: true } },
+      },
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// The browser.
+
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill('>' + title);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
+}
+
+async function waitFor(what, fn, timeoutMs = 60000, everyMs = 250) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    last = await fn();
+    if (last) return last;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Texts of the rows of a virtualised list, scrolling it through. */
+async function allRows(page, list) {
+  const seen = new Map();
+  await list.hover();
+  for (let i = 0; i < 200; i++) {
+    const rows = await list.locator('.monaco-list-row').evaluateAll((els) =>
+      els.map((e) => ({
+        index: Number(e.getAttribute('data-index')),
+        level: Number(e.getAttribute('aria-level')),
+        text: e.textContent ?? '',
+        label: e.getAttribute('aria-label') ?? '',
+      })),
+    );
+    const before = seen.size;
+    for (const r of rows) seen.set(r.index, r);
+    if (i > 0 && seen.size === before) break;
+    await page.mouse.wheel(0, 400);
+    await sleep(150);
+  }
+  await page.mouse.wheel(0, -100000);
+  return [...seen.values()].sort((a, b) => a.index - b.index);
+}
+
+async function main() {
+  const people = persons();
+  if (!people.length) throw new Error('the register names nobody');
+  const vol = chooseVolume(people);
+  const volPath = path.join(CORPUS, vol.name);
+  log(`volume ${vol.name}: ${vol.messages.length} messages; hover on "${vol.mention.form}" (line ${vol.mention.line + 1}) → ${vol.mention.person.display}`);
+
+  const published = await serverDiagnostics(volPath);
+  const shown = published.filter((d) => (d.severity ?? 1) <= 3); // the Problems panel shows no hints
+  log(`the server publishes ${published.length} diagnostics for it (${shown.length} above hint)`);
+  if (!shown.length) throw new Error(`the server publishes no error, warning or information for ${vol.name}: nothing to see in Problems`);
+
+  const browser = await chromium.connectOverCDP(CDP);
+  const context = browser.contexts()[0] ?? (await browser.newContext());
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.setViewportSize({ width: 1440, height: 900 });
+  page.setDefaultTimeout(30000);
+  const failures = [];
+  try {
+    await page.goto(URL_, { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 90000 });
+    log('workbench loaded');
+
+    // Open the volume with Quick Open.
+    await page.keyboard.press('Control+P');
+    const qi = page.locator('.quick-input-widget input');
+    await qi.waitFor({ state: 'visible' });
+    await qi.fill(`corpus/${vol.name}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: vol.name }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator(`.tabs-container .tab[data-resource-name="${vol.name}"]`).waitFor({ state: 'visible' });
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+    log('volume open');
+
+    // 1. Problems: the volume's entry in the panel, with as many problems as published.
+    await runCommand(page, 'View: Focus Problems');
+    const panel = page.locator('.markers-panel');
+    await panel.waitFor({ state: 'visible' });
+    const fileRow = await waitFor(
+      'the volume in the Problems panel',
+      async () => {
+        const rows = panel.locator('.monaco-list-row', { hasText: vol.name });
+        return (await rows.count()) ? rows.first() : null;
+      },
+      90000,
+    );
+    const count = await waitFor('the problem count of the volume', async () => {
+      const badge = (await fileRow.locator('.monaco-count-badge').textContent().catch(() => ''))?.trim();
+      return badge && Number(badge) === shown.length ? Number(badge) : null;
+    }, 30000).catch(async () => {
+      const badge = await fileRow.locator('.monaco-count-badge').textContent().catch(() => '?');
+      failures.push(`Problems shows ${badge} problems for ${vol.name}, the server published ${shown.length}`);
+      return null;
+    });
+    const problemRows = await panel.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    const codes = [...new Set(shown.map((d) => String(d.code ?? '')).filter(Boolean))];
+    const visibleCodes = codes.filter((c) => problemRows.some((t) => t.includes(c)));
+    if (!visibleCodes.length) failures.push(`no diagnostic code (${codes.join(', ')}) visible in the Problems panel rows: ${JSON.stringify(problemRows.slice(0, 5))}`);
+    const firstMsg = shown[0].message.split('\n')[0];
+    if (!problemRows.some((t) => t.includes(firstMsg.slice(0, 40)))) failures.push(`the first problem's message "${firstMsg}" is not in the Problems panel`);
+    await page.screenshot({ path: path.join(SHOTS, 'problems.png') });
+    log(`Problems: ${count ?? '?'} for ${vol.name}; codes seen: ${visibleCodes.join(', ')}`);
+
+    // 2. Outline: every message of the volume, in the group of this extension's
+    //    server (VS Code's Markdown extension adds its own group of headings).
+    await runCommand(page, 'View: Hide Panel').catch(() => {});
+    await runCommand(page, 'Explorer: Focus on Outline View');
+    const folders = page.locator('.pane-header', { hasText: /^\s*workspace/i }).first();
+    if ((await folders.getAttribute('aria-expanded').catch(() => null)) === 'true') await folders.click();
+    const outline = page.locator('.outline-pane').first();
+    await outline.waitFor({ state: 'visible' });
+    const titles = vol.messages.map((m) => stripMarkers(m.title));
+    const ownGroup = (rows) => {
+      // One provider: no group rows; several: a level-1 row per provider.
+      const groupAt = rows.findIndex((r) => r.level === 1 && r.text.trim() === DISPLAY_NAME);
+      if (groupAt < 0) return rows.some((r) => /Markdown Language Features/.test(r.text)) ? [] : rows;
+      const end = rows.findIndex((r, i) => i > groupAt && r.level === 1);
+      return rows.slice(groupAt + 1, end < 0 ? rows.length : end);
+    };
+    const missingIn = (rows) => {
+      const texts = ownGroup(rows).map((x) => stripMarkers(x.label || x.text));
+      return titles.filter((t) => !texts.some((x) => x.includes(t)));
+    };
+    let outlineRows = [];
+    await waitFor('the messages in the Outline', async () => {
+      outlineRows = await allRows(page, outline.locator('.monaco-list').first());
+      return missingIn(outlineRows).length === 0;
+    }, 60000).catch(() => {
+      const missing = missingIn(outlineRows);
+      failures.push(`the Outline (group "${DISPLAY_NAME}") lacks ${missing.length} of ${titles.length} messages, e.g. ${JSON.stringify(missing.slice(0, 3))}; rows: ${JSON.stringify(outlineRows.slice(0, 8).map((r) => r.text))}`);
+    });
+    await page.screenshot({ path: path.join(SHOTS, 'outline.png') });
+    log(`Outline: ${ownGroup(outlineRows).length} rows from the server, ${titles.length} messages expected`);
+
+    // 3. Hover on a person's name.
+    const { line, start, form, person } = vol.mention;
+    const col = start + Math.floor(form.length / 2);
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await qi.waitFor({ state: 'visible' });
+    await qi.fill(`:${line + 1}:${col + 1}`);
+    await page.keyboard.press('Enter');
+    await sleep(500);
+    const cursor = page.locator('.editor-instance .monaco-editor .cursors-layer .cursor').first();
+    const box = await cursor.boundingBox();
+    if (!box) throw new Error('no cursor in the editor');
+    const hover = page.locator('.monaco-hover:not(.hidden)');
+    const found = await waitFor('the hover card', async () => {
+      await page.mouse.move(box.x + 3, box.y + box.height / 2 + 1);
+      await sleep(400);
+      await page.mouse.move(box.x + 4, box.y + box.height / 2);
+      const texts = await hover.allTextContents().catch(() => []);
+      return texts.find((t) => t.includes(person.display)) ?? null;
+    }, 30000).catch(async () => {
+      const texts = await hover.allTextContents().catch(() => []);
+      failures.push(`hovering "${form}" shows no card of ${person.display}; hover: ${JSON.stringify(texts)}`);
+      return null;
+    });
+    await page.screenshot({ path: path.join(SHOTS, 'hover.png') });
+    log(`Hover: ${found ? 'card of ' + person.display : 'none'}`);
+  } catch (e) {
+    await page.screenshot({ path: path.join(LOGS, 'failure.png') }).catch(() => {});
+    throw e;
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  if (failures.length) {
+    for (const f of failures) console.error(`[e2e] FAIL: ${f}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log('3 passed, 0 failed');
+}
+
+main().catch((e) => {
+  console.error('[e2e] FAIL:', e?.stack ?? e);
+  process.exitCode = 1;
+});
