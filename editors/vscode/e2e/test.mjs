@@ -253,9 +253,21 @@ async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill('>' + title);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 10000 });
-  await page.keyboard.press('Enter');
+  // The row whose label is the title exactly (not "… (JSON)" and the like).
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+  let lastLabels = [];
+  const index = await waitFor(`the command "${title}"`, async () => {
+    const labels = await rows.evaluateAll((els) =>
+      els.map((e) => (e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? '').trim()),
+    );
+    lastLabels = labels;
+    const i = labels.findIndex((l) => l === title);
+    return i >= 0 ? i + 1 : null;
+  }, 10000).catch((e) => {
+    throw new Error(`${e.message}; the palette offers ${JSON.stringify(lastLabels)}`);
+  });
+  await rows.nth(index - 1).click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
 }
 
@@ -311,6 +323,12 @@ async function main() {
   await page.setViewportSize({ width: 1440, height: 900 });
   page.setDefaultTimeout(30000);
   const failures = [];
+  const steps = { problems: true, outline: true, hover: true };
+  if (process.env.APPARATUS_E2E_SETTINGS) steps.missing = true;
+  const fail = (step, msg) => {
+    steps[step] = false;
+    failures.push(`${step}: ${msg}`);
+  };
   try {
     await page.goto(URL_, { waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
@@ -329,7 +347,7 @@ async function main() {
     log('volume open');
 
     // 1. Problems: the volume's entry in the panel, with as many problems as published.
-    await runCommand(page, 'View: Focus Problems');
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     const panel = page.locator('.markers-panel');
     await panel.waitFor({ state: 'visible' });
     const fileRow = await waitFor(
@@ -345,15 +363,15 @@ async function main() {
       return badge && Number(badge) === shown.length ? Number(badge) : null;
     }, 30000).catch(async () => {
       const badge = await fileRow.locator('.monaco-count-badge').textContent().catch(() => '?');
-      failures.push(`Problems shows ${badge} problems for ${vol.name}, the server published ${shown.length}`);
+      fail('problems', `Problems shows ${badge} problems for ${vol.name}, the server published ${shown.length}`);
       return null;
     });
     const problemRows = await panel.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
     const codes = [...new Set(shown.map((d) => String(d.code ?? '')).filter(Boolean))];
     const visibleCodes = codes.filter((c) => problemRows.some((t) => t.includes(c)));
-    if (!visibleCodes.length) failures.push(`no diagnostic code (${codes.join(', ')}) visible in the Problems panel rows: ${JSON.stringify(problemRows.slice(0, 5))}`);
-    const firstMsg = shown[0].message.split('\n')[0];
-    if (!problemRows.some((t) => t.includes(firstMsg.slice(0, 40)))) failures.push(`the first problem's message "${firstMsg}" is not in the Problems panel`);
+    if (!visibleCodes.length) fail('problems', `no diagnostic code (${codes.join(', ')}) visible in the Problems panel rows: ${JSON.stringify(problemRows.slice(0, 5))}`);
+    const firstLines = shown.map((d) => d.message.split('\n')[0].slice(0, 60));
+    if (!problemRows.some((t) => firstLines.some((m) => t.includes(m)))) fail('problems', `none of the server's messages (e.g. "${firstLines[0]}") is in the Problems panel`);
     await page.screenshot({ path: path.join(SHOTS, 'problems.png') });
     log(`Problems: ${count ?? '?'} for ${vol.name}; codes seen: ${visibleCodes.join(', ')}`);
 
@@ -383,7 +401,7 @@ async function main() {
       return missingIn(outlineRows).length === 0;
     }, 60000).catch(() => {
       const missing = missingIn(outlineRows);
-      failures.push(`the Outline (group "${DISPLAY_NAME}") lacks ${missing.length} of ${titles.length} messages, e.g. ${JSON.stringify(missing.slice(0, 3))}; rows: ${JSON.stringify(outlineRows.slice(0, 8).map((r) => r.text))}`);
+      fail('outline', `the Outline (group "${DISPLAY_NAME}") lacks ${missing.length} of ${titles.length} messages, e.g. ${JSON.stringify(missing.slice(0, 3))}; rows: ${JSON.stringify(outlineRows.slice(0, 8).map((r) => r.text))}`);
     });
     await page.screenshot({ path: path.join(SHOTS, 'outline.png') });
     log(`Outline: ${ownGroup(outlineRows).length} rows from the server, ${titles.length} messages expected`);
@@ -409,23 +427,59 @@ async function main() {
       return texts.find((t) => t.includes(person.display)) ?? null;
     }, 30000).catch(async () => {
       const texts = await hover.allTextContents().catch(() => []);
-      failures.push(`hovering "${form}" shows no card of ${person.display}; hover: ${JSON.stringify(texts)}`);
+      fail('hover', `hovering "${form}" shows no card of ${person.display}; hover: ${JSON.stringify(texts)}`);
       return null;
     });
     await page.screenshot({ path: path.join(SHOTS, 'hover.png') });
     log(`Hover: ${found ? 'card of ' + person.display : 'none'}`);
+
+    // 4. A missing server binary: a notification that names it and the fix. The setting
+    //    is changed the way a user does, in the Settings editor.
+    if (process.env.APPARATUS_E2E_SETTINGS) {
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+      const missing = path.join(WS, 'no-such-dir', 'apparatus');
+      await runCommand(page, 'Preferences: Open User Settings');
+      const editor = page.locator('.settings-editor');
+      await editor.waitFor({ state: 'visible' });
+      await editor.locator('.settings-header .suggest-input-container').click();
+      await page.keyboard.type('apparatus.server.path');
+      // The path is machine-overridable: in a remote window (code-server is one), the
+      // Settings editor offers it under "Remote", not "User".
+      const remoteTab = editor.locator('.settings-tabs-widget .action-label', { hasText: /^Remote/ });
+      if (await remoteTab.count()) await remoteTab.first().click();
+      const item = editor.locator('.setting-item-text', { has: page.locator('.setting-item-title', { hasText: 'Server: Path' }) });
+      await item.first().waitFor({ state: 'visible' });
+      const input = item.first().locator('.setting-item-control input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(missing);
+      await page.keyboard.press('Tab');
+      const expected = `apparatus: the server binary \`${missing}\` was not found. Install it with \`cargo install --path .\` or set \`apparatus.server.path\`.`;
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'was not found' }).first();
+      const shownText = await waitFor('the missing-server notification', async () => {
+        const t = await toast.textContent({ timeout: 500 }).catch(() => null);
+        return t && t.includes('was not found') ? t : null;
+      }, 60000).catch(() => null);
+      if (!shownText) fail('missing', 'no notification after pointing apparatus.server.path at a missing binary');
+      else {
+        const message = await toast.locator('.notification-list-item-message').textContent();
+        if (message?.trim() !== expected) fail('missing', `the notification says ${JSON.stringify(message)}, expected ${JSON.stringify(expected)}`);
+        const button = toast.locator('.monaco-button', { hasText: 'Open Settings' });
+        if (!(await button.count())) fail('missing', 'the notification has no "Open Settings" button');
+      }
+      await page.screenshot({ path: path.join(SHOTS, 'missing-server.png') });
+      log(`Missing server: ${shownText ? 'notified' : 'no notification'}`);
+    }
   } catch (e) {
     await page.screenshot({ path: path.join(LOGS, 'failure.png') }).catch(() => {});
     throw e;
   } finally {
     await browser.close().catch(() => {});
   }
-  if (failures.length) {
-    for (const f of failures) console.error(`[e2e] FAIL: ${f}`);
-    process.exitCode = 1;
-    return;
-  }
-  console.log('3 passed, 0 failed');
+  for (const f of failures) console.error(`[e2e] FAIL: ${f}`);
+  const failed = Object.values(steps).filter((ok) => !ok).length;
+  console.log(`${Object.keys(steps).length - failed} passed, ${failed} failed`);
+  if (failed) process.exitCode = 1;
 }
 
 main().catch((e) => {
