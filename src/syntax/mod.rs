@@ -1,1 +1,2 @@
 //! Text to a tree with byte ranges: pure and total.
+pub mod dates;
