@@ -1256,18 +1256,528 @@ fn finish(text: &str, mut d: TextDate, floor: usize) -> TextDate {
     d
 }
 
+/// What a line that consists of a date is, in the Red Star Press convention: a
+/// `Sent on <date>` line precedes its message; a bare date line closes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateLineKind {
+    SentOn,
+    /// The date alone, or followed by a signature in capitals (`28.IX.45   MOLOTOV`).
+    Bare,
+}
+
+/// The date of a line that is only a date (emphasis markers and a closing signature
+/// allowed), with offsets into `line`.
+pub fn date_line(line: &str) -> Option<(DateLineKind, TextDate)> {
+    let is_mark = |c: char| c.is_whitespace() || c == '*' || c == '_';
+    let start = line.len() - line.trim_start_matches(is_mark).len();
+    let (kind, at) = match line[start..].strip_prefix("Sent on ") {
+        Some(rest) => (DateLineKind::SentOn, line.len() - rest.len()),
+        None => (DateLineKind::Bare, start),
+    };
+    let d = scan_text_dates(line).into_iter().find(|d| d.span.start >= at)?;
+    if line[at..d.span.start].trim_start_matches(is_mark) != "" {
+        return None;
+    }
+    let rest = &line[d.span.end..];
+    let tail = rest.trim_matches(|c: char| is_mark(c) || c == '.');
+    let signature = kind == DateLineKind::Bare
+        && rest.starts_with(char::is_whitespace)
+        && tail.chars().any(char::is_uppercase)
+        && tail.chars().all(|c| c.is_uppercase() || c.is_whitespace() || matches!(c, '.' | '-' | '\''));
+    (tail.is_empty() || signature).then_some((kind, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use expect_test::{expect, Expect};
+
+    const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
+
+    fn seed(prefix: &str) -> Option<(String, String)> {
+        let dir = std::fs::read_dir(SEEDS).ok()?;
+        let mut paths: Vec<_> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        let path = paths
+            .into_iter()
+            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))?;
+        let name = path.file_name()?.to_string_lossy().into_owned();
+        Some((name, std::fs::read_to_string(path).ok()?))
+    }
+
+    /// One line per date: the text, form, meaning, and problem.
+    fn show(text: &str) -> String {
+        let mut out = String::new();
+        for d in scan_text_dates(text) {
+            let when = match (d.ymd(), d.year) {
+                (Some(ymd), _) => ymd.iso(),
+                (None, Some(y)) => format!("{y}-{:02}-{:02}", d.month, d.day),
+                (None, None) => format!("--{:02}-{:02}", d.month, d.day),
+            };
+            out.push_str(&format!("{:?} {:?} {when}", &text[d.span.clone()], d.form));
+            if d.two_digit_year {
+                out.push_str(" yy");
+            }
+            if let Some(w) = d.weekday {
+                out.push_str(&format!(" {w}"));
+            }
+            if let Some((h, m)) = d.time {
+                out.push_str(&format!(" {h:02}:{m:02}"));
+            }
+            if let Some(p) = &d.problem {
+                out.push_str(&format!(" [{}] {}", p.code(), d.message(text).unwrap_or_default()));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn check(text: &str, expected: Expect) {
+        expected.assert_eq(&show(text));
+    }
+
+    fn edtf(inputs: &[&str]) -> String {
+        let mut out = String::new();
+        for s in inputs {
+            let line = match parse_edtf(s) {
+                Ok(e) => format!(
+                    "{s} => {} [{} .. {}]",
+                    e.describe(),
+                    e.earliest().map(|d| d.iso()).unwrap_or_else(|| "open".into()),
+                    e.latest().map(|d| d.iso()).unwrap_or_else(|| "open".into()),
+                ),
+                Err(e) => format!("{s} => error: {}", e.message),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+
+    // ---- calendar ----
 
     #[test]
-    fn dump_seeds() {
-        for entry in std::fs::read_dir("/work/shared/seeds").unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            for d in scan_text_dates(&text) {
-                println!("{}\t{}\t{:?}\t{:?}\t{:?}\t{:?}\t{:?}", path.display(), d.span.start, &text[d.span.clone()], d.form, d.ymd(), d.time, d.problem);
+    fn weekdays() {
+        let wd = |y, m, d| Ymd::new(y, m, d).unwrap().weekday();
+        assert_eq!(wd(1944, 9, 11), Weekday::Monday);
+        assert_eq!(wd(1941, 6, 22), Weekday::Sunday);
+        assert_eq!(wd(1945, 5, 9), Weekday::Wednesday);
+        assert_eq!(wd(1945, 9, 28), Weekday::Friday);
+        assert_eq!(wd(1970, 1, 1), Weekday::Thursday);
+        assert_eq!(wd(2000, 2, 29), Weekday::Tuesday);
+        assert_eq!(wd(1600, 1, 1), Weekday::Saturday);
+        assert_eq!(wd(0, 1, 1), Weekday::Saturday);
+        // Consecutive days step through the week, across month, year and century ends.
+        let mut prev = wd(1799, 12, 31);
+        for y in 1800..=2100 {
+            for m in 1..=12 {
+                for d in 1..=days_in_month(y, m) {
+                    let w = wd(y, m, d);
+                    assert_eq!(WEEKDAYS[(prev as usize + 1) % 7], w, "{y}-{m}-{d}");
+                    prev = w;
+                }
             }
+        }
+    }
+
+    #[test]
+    fn calendar() {
+        assert!(is_leap_year(1944) && is_leap_year(2000) && is_leap_year(-4));
+        assert!(!is_leap_year(1943) && !is_leap_year(1900) && !is_leap_year(-1));
+        assert_eq!(days_in_month(1943, 2), 28);
+        assert_eq!(days_in_month(1944, 2), 29);
+        assert_eq!(days_in_month(1945, 9), 30);
+        assert_eq!(days_in_month(1945, 0), 0);
+        assert_eq!(days_in_month(1945, 13), 0);
+        assert_eq!(Ymd::new(1945, 9, 31), None);
+        assert_eq!(Ymd::new(1943, 2, 29), None);
+        assert_eq!(Ymd::new(1945, 0, 1), None);
+        assert_eq!(Ymd::new(1945, 1, 0), None);
+        let d = Ymd::new(1945, 9, 28).unwrap();
+        assert_eq!(d.iso(), "1945-09-28");
+        assert_eq!(d.to_string(), "1945-09-28");
+        assert_eq!(d.long(), "28 September 1945");
+        assert_eq!(Ymd::new(-44, 3, 15).unwrap().iso(), "-0044-03-15");
+        assert_eq!(Weekday::Sunday.name(), "Sunday");
+        // Hand-built impossible days still give an answer.
+        let _ = Ymd { year: i32::MIN, month: 0, day: 255 }.weekday();
+        let _ = Ymd { year: i32::MAX, month: 200, day: 0 }.weekday();
+    }
+
+    // ---- EDTF ----
+
+    #[test]
+    fn edtf_valid() {
+        expect![[r#"
+            1945-09-28 => 28 September 1945 (Friday) [1945-09-28 .. 1945-09-28]
+            1945-09 => September 1945 [1945-09-01 .. 1945-09-30]
+            1945 => 1945 [1945-01-01 .. 1945-12-31]
+            1945-09-2X => 20–29 September 1945, day unspecified [1945-09-20 .. 1945-09-29]
+            1945-09-XX => September 1945, day unspecified [1945-09-01 .. 1945-09-30]
+            1945-02-XX => February 1945, day unspecified [1945-02-01 .. 1945-02-28]
+            1945-09-3X => 30 September 1945, day unspecified [1945-09-30 .. 1945-09-30]
+            1945-XX => 1945, month unspecified [1945-01-01 .. 1945-12-31]
+            1945-1X => October–December 1945, month unspecified [1945-10-01 .. 1945-12-31]
+            194X => 1940–1949, year unspecified [1940-01-01 .. 1949-12-31]
+            19XX => 1900–1999, year unspecified [1900-01-01 .. 1999-12-31]
+            194X-02-29 => 29 February 1940 – 29 February 1948, year unspecified [1940-02-29 .. 1948-02-29]
+            1945-09-28? => 28 September 1945 (Friday), uncertain [1945-09-28 .. 1945-09-28]
+            1945-09~ => September 1945, approximate [1945-09-01 .. 1945-09-30]
+            1945% => 1945, uncertain and approximate [1945-01-01 .. 1945-12-31]
+            1945-23 => autumn 1945 [1945-09-01 .. 1945-11-30]
+            1945-24 => winter 1945 [1945-12-01 .. 1946-02-28]
+            1945-11-28/1945-11-29 => 28–29 November 1945 [1945-11-28 .. 1945-11-29]
+            1945-11-19/1945-11-20 => 19–20 November 1945 [1945-11-19 .. 1945-11-20]
+            1945-11-30/1945-12-02 => 30 November – 2 December 1945 [1945-11-30 .. 1945-12-02]
+            1945-12-30/1946-01-02 => 30 December 1945 – 2 January 1946 [1945-12-30 .. 1946-01-02]
+            1941-06/1945-05 => June 1941 – May 1945 [1941-06-01 .. 1945-05-31]
+            1941/1945 => 1941–1945 [1941-01-01 .. 1945-12-31]
+            1945-09~/1945-11 => September 1945, approximate to November 1945 [1945-09-01 .. 1945-11-30]
+            ../1945 => until 1945 [open .. 1945-12-31]
+            1945-09-28/.. => from 28 September 1945 (Friday) [1945-09-28 .. open]
+            /1945-09-28 => until 28 September 1945 (Friday) [open .. 1945-09-28]
+            1945-09-28/ => from 28 September 1945 (Friday) [1945-09-28 .. open]
+            -0044-03-15 => 15 March -44 (Thursday) [-0044-03-15 .. -0044-03-15]
+            Y12345 => 12345 [12345-01-01 .. 12345-12-31]
+             1945-09-28  => 28 September 1945 (Friday) [1945-09-28 .. 1945-09-28]
+        "#]]
+        .assert_eq(&edtf(&[
+            "1945-09-28",
+            "1945-09",
+            "1945",
+            "1945-09-2X",
+            "1945-09-XX",
+            "1945-02-XX",
+            "1945-09-3X",
+            "1945-XX",
+            "1945-1X",
+            "194X",
+            "19XX",
+            "194X-02-29",
+            "1945-09-28?",
+            "1945-09~",
+            "1945%",
+            "1945-23",
+            "1945-24",
+            "1945-11-28/1945-11-29",
+            "1945-11-19/1945-11-20",
+            "1945-11-30/1945-12-02",
+            "1945-12-30/1946-01-02",
+            "1941-06/1945-05",
+            "1941/1945",
+            "1945-09~/1945-11",
+            "../1945",
+            "1945-09-28/..",
+            "/1945-09-28",
+            "1945-09-28/",
+            "-0044-03-15",
+            "Y12345",
+            " 1945-09-28 ",
+        ]));
+        let Ok(Edtf::Date(d)) = parse_edtf("1945-09-2X?") else { panic!() };
+        assert!(d.unspecified && d.uncertain && !d.approximate);
+        assert_eq!((d.year, d.month, d.day), (1945, Some(9), Some(20)));
+        assert_eq!(d.x_digits, XDigits { year: 0, month: 0, day: 1 });
+        let Ok(Edtf::Date(d)) = parse_edtf("1945-23") else { panic!() };
+        assert_eq!((d.season, d.month), (Some(Season::Autumn), None));
+    }
+
+    #[test]
+    fn edtf_invalid() {
+        expect![[r#"
+             => error: the date is empty
+            1945-13-01 => error: `1945-13-01`: month 13 does not exist
+            1945-00 => error: `1945-00`: month 00 does not exist
+            1945-02-30 => error: `1945-02-30`: 30 February 1945 is impossible: February has at most 29 days
+            1943-02-29 => error: `1943-02-29`: 29 February 1943 is impossible: 1943 is not a leap year: February has 28 days
+            1945-09-31 => error: `1945-09-31`: 31 September 1945 is impossible: September has 30 days
+            1945-09-00 => error: `1945-09-00`: day 00 does not exist
+            1945-09-32 => error: `1945-09-32`: day 32 does not exist
+            28.09.1945 => error: `28.09.1945` is not EDTF: write 1945-09-28
+            28/09/1945 => error: `28/09/1945` is not EDTF: write 1945-09-28
+            28-09-1945 => error: `28-09-1945` is not EDTF: write 1945-09-28
+            05/09/1945 => error: `05/09/1945` is not EDTF: write 1945-09-05 (5 September) or 1945-05-09 (9 May)
+            1945/09/28 => error: `1945/09/28` is not EDTF: write 1945-09-28
+            1945.09.28 => error: `1945.09.28` is not EDTF: write 1945-09-28
+            September 28, 1945 => error: `September 28, 1945` is not EDTF: write 1945-09-28
+            28 September 1945 => error: `28 September 1945` is not EDTF: write 1945-09-28
+            28.IX.45 => error: `28.IX.45` is not EDTF: write 1945-09-28
+            September 1945 => error: `September 1945` is not EDTF: write YYYY, YYYY-MM or YYYY-MM-DD
+            1945-9-28 => error: `1945-9-28`: the month needs two digits: write 1945-09-28
+            1945-09-8 => error: `1945-09-8`: the day needs two digits: write 1945-09-08
+            45-09-28 => error: `45-09-28`: the year needs four digits
+            1945-09-28T10:00 => error: `1945-09-28T10:00`: metadata dates carry no time: write 1945-09-28
+            1945-09-28?? => error: `1945-09-28??`: one qualifier at the end: `?` uncertain, `~` approximate, `%` both
+            ?1945 => error: `?1945`: the qualifier goes at the end, as in 1945-09-28?
+            1945-09-2x => error: `1945-09-2x`: unexpected `x` in the day: unspecified digits are a capital X
+            1945-09-28-01 => error: `1945-09-28-01`: unexpected `-01` after the day
+            1945-02-3X => error: `1945-02-3X`: no real date fits these digits
+            1945-23-01 => error: `1945-23-01`: a season (23) has no day
+            1945-11-29/1945-11-28 => error: `1945-11-29/1945-11-28`: the interval ends before it starts
+            ../.. => error: `../..`: an interval needs at least one known end
+            1945/1946/1947 => error: `1945/1946/1947`: an interval has one `/` between its start and its end
+            Y1x => error: `Y1x`: a `Y` year is written Y followed by digits only
+            1945-09-28 x => error: `1945-09-28 x`: unexpected ` ` in the day
+        "#]]
+        .assert_eq(&edtf(&[
+            "",
+            "1945-13-01",
+            "1945-00",
+            "1945-02-30",
+            "1943-02-29",
+            "1945-09-31",
+            "1945-09-00",
+            "1945-09-32",
+            "28.09.1945",
+            "28/09/1945",
+            "28-09-1945",
+            "05/09/1945",
+            "1945/09/28",
+            "1945.09.28",
+            "September 28, 1945",
+            "28 September 1945",
+            "28.IX.45",
+            "September 1945",
+            "1945-9-28",
+            "1945-09-8",
+            "45-09-28",
+            "1945-09-28T10:00",
+            "1945-09-28??",
+            "?1945",
+            "1945-09-2x",
+            "1945-09-28-01",
+            "1945-02-3X",
+            "1945-23-01",
+            "1945-11-29/1945-11-28",
+            "../..",
+            "1945/1946/1947",
+            "Y1x",
+            "1945-09-28 x",
+        ]));
+    }
+
+    // ---- dates in running text ----
+
+    #[test]
+    fn text_forms() {
+        check(
+            "On 28 September 1945 and September 28, 1945, Sept. 28, 1945, Jan. 5, 1942, \
+             Feb. 2, 1943, Aug. 4, 1941, Oct. 1, 1944, Nov. 7, 1942, Dec. 25, 1944, \
+             28 Sept. 1945, 28.IX.45 and 28.IX.1945, 28.9.1945, 5th of June 1944, June 5th, \
+             SEPTEMBER 28, 1945, 28 September, 1945.",
+            expect![[r#"
+                "28 September 1945" DayMonthYear 1945-09-28
+                "September 28, 1945" MonthDayYear 1945-09-28
+                "Sept. 28, 1945" MonthDayYear 1945-09-28
+                "Jan. 5, 1942" MonthDayYear 1942-01-05
+                "Feb. 2, 1943" MonthDayYear 1943-02-02
+                "Aug. 4, 1941" MonthDayYear 1941-08-04
+                "Oct. 1, 1944" MonthDayYear 1944-10-01
+                "Nov. 7, 1942" MonthDayYear 1942-11-07
+                "Dec. 25, 1944" MonthDayYear 1944-12-25
+                "28 Sept. 1945" DayMonthYear 1945-09-28
+                "28.IX.45" RomanMonth 1945-09-28 yy
+                "28.IX.1945" RomanMonth 1945-09-28
+                "28.9.1945" Numeric 1945-09-28
+                "5th of June 1944" DayMonthYear 1944-06-05
+                "June 5th" MonthDay --06-05
+                "SEPTEMBER 28, 1945" MonthDayYear 1945-09-28
+                "28 September, 1945" DayMonthYear 1945-09-28
+            "#]],
+        );
+    }
+
+    #[test]
+    fn text_weekday_time_and_lines() {
+        check(
+            "Monday, September 11, 1944. Meeting held at the Kremlin, December 19, 1945, \
+             8:30 p.m. Till May 9, 7 p.m. Moscow Time. On 9 May 1945 at 8.30 a.m. and \
+             Sunday 22 June 1941, 04:00. Saturday, July 28, at any hour.\n\
+             Sent on August 4, 1941\n**May 25, 1946**  \n**Memorandum, 25 May  \n1946**",
+            expect![[r#"
+                "Monday, September 11, 1944" MonthDayYear 1944-09-11 Monday
+                "December 19, 1945, 8:30 p.m." MonthDayYear 1945-12-19 20:30
+                "May 9, 7 p.m." MonthDay --05-09 19:00
+                "9 May 1945 at 8.30 a.m." DayMonthYear 1945-05-09 08:30
+                "Sunday 22 June 1941, 04:00" DayMonthYear 1941-06-22 Sunday 04:00
+                "Saturday, July 28" MonthDay --07-28 Saturday
+                "August 4, 1941" MonthDayYear 1941-08-04
+                "May 25, 1946" MonthDayYear 1946-05-25
+                "25 May  \n1946" DayMonthYear 1946-05-25
+            "#]],
+        );
+        check(
+            "your message of May 9; on June 21 and 2 November, at 12 noon; 12 p.m. May 1, \
+             12 a.m.; on May 1, 12 a.m.",
+            expect![[r#"
+                "May 9" MonthDay --05-09
+                "June 21" MonthDay --06-21
+                "2 November" DayMonth --11-02
+                "May 1, 12 a.m." MonthDay --05-01 00:00
+                "May 1, 12 a.m." MonthDay --05-01 00:00
+            "#]],
+        );
+    }
+
+    #[test]
+    fn text_problems() {
+        check(
+            "on 31 September 1944, 29 February 1943, 29 February 1944, September 31, \
+             February 30, February 29, at the meeting on 27 September 27, I said; \
+             Monday, September 12, 1944; Monday, September 11, 1944; 31.IX.45; 30.2.1945; \
+             Friday, 28 September 1945; Sunday, June 22; November 5, 5 p.m.",
+            expect![[r#"
+                "31 September 1944" DayMonthYear 1944-09-31 [date-invalid] `31 September 1944` is impossible: September has 30 days
+                "29 February 1943" DayMonthYear 1943-02-29 [date-invalid] `29 February 1943` is impossible: 1943 is not a leap year: February has 28 days
+                "29 February 1944" DayMonthYear 1944-02-29
+                "September 31" MonthDay --09-31 [date-invalid] `September 31` is impossible: September has 30 days
+                "February 30" MonthDay --02-30 [date-invalid] `February 30` is impossible: February has at most 29 days
+                "February 29" MonthDay --02-29
+                "27 September 27" DayMonth --09-27 [date-repeated] `27 September 27` repeats `27` where the year should be
+                "Monday, September 12, 1944" MonthDayYear 1944-09-12 Monday [date-weekday] `Monday, September 12, 1944`: 12 September 1944 was a Tuesday, not a Monday
+                "Monday, September 11, 1944" MonthDayYear 1944-09-11 Monday
+                "31.IX.45" RomanMonth 1945-09-31 yy [date-invalid] `31.IX.45` is impossible: September has 30 days
+                "30.2.1945" Numeric 1945-02-30 [date-invalid] `30.2.1945` is impossible: February has at most 29 days
+                "Friday, 28 September 1945" DayMonthYear 1945-09-28 Friday
+                "Sunday, June 22" MonthDay --06-22 Sunday
+                "November 5, 5 p.m." MonthDay --11-05 17:00
+            "#]],
+        );
+        let text = "on 27 September 27, I";
+        let d = &scan_text_dates(text)[0];
+        assert_eq!(d.problem, Some(DateProblem::Repeated { element: 16..18 }));
+        assert_eq!((d.year, d.ymd()), (None, None));
+    }
+
+    #[test]
+    fn text_near_misses() {
+        // None of these is a date.
+        for text in [
+            "it may be that May I ask",
+            "in May 1945 and in September. 28 divisions",
+            "(1943 – 1945 гг.)",
+            "1907 – 1994",
+            "Article 4",
+            "No. 122/ml",
+            "30-34 fresh German infantry divisions",
+            "$1,000,000,000",
+            "vol. ix, p. 383",
+            "telegram 4262",
+            "1. Preparation of Peace Treaties",
+            "\n72\n",
+            "[Page 681]",
+            "16 Italian divisions",
+            "2. Concerning the",
+            "28.9.45",
+            "1.2.28.9.1945.3",
+            "8:30 p.m.",
+            "Foreign Ministers57 and President.58",
+            "Mayday 5, Junebug 4, 5 Mayors",
+            "May 45, June 0, 0 June, 32 May",
+            "may 5, 5 june",
+            "May 5,000 men",
+            "28.XIII.45, 28.IIII.1945, 28.13.1945, 0.9.1945",
+            "Zhigalov B.S. 2014. №1. S. 60–61.",
+        ] {
+            assert_eq!(show(text), "", "{text:?}");
+        }
+        check(
+            "before June 28-30, May 10-15, January 30-31, 1943, between 21 June and 13 July 1945, \
+             10 January – 14 February 1946, on 11 – 15 November, June 5, 1500 aircraft",
+            expect![[r#"
+                "June 28" MonthDay --06-28
+                "May 10" MonthDay --05-10
+                "January 30" MonthDay --01-30
+                "21 June" DayMonth --06-21
+                "13 July 1945" DayMonthYear 1945-07-13
+                "10 January" DayMonth --01-10
+                "14 February 1946" DayMonthYear 1946-02-14
+                "15 November" DayMonth --11-15
+                "June 5" MonthDay --06-05
+            "#]],
+        );
+    }
+
+    #[test]
+    fn date_lines() {
+        let kind = |line: &str| date_line(line).map(|(k, d)| (k, line[d.span].to_string()));
+        assert_eq!(kind("Sent on August 4, 1941"), Some((DateLineKind::SentOn, "August 4, 1941".into())));
+        assert_eq!(kind("July 18, 1941"), Some((DateLineKind::Bare, "July 18, 1941".into())));
+        assert_eq!(kind("28.IX.45   MOLOTOV"), Some((DateLineKind::Bare, "28.IX.45".into())));
+        assert_eq!(kind(" 29 November 1945"), Some((DateLineKind::Bare, "29 November 1945".into())));
+        assert_eq!(kind("**May 25, 1946**  "), Some((DateLineKind::Bare, "May 25, 1946".into())));
+        assert_eq!(kind("On July 18, 1941 we met"), None);
+        assert_eq!(kind("July 18, 1941 we met"), None);
+        assert_eq!(kind("Sent on August 4, 1941 MOLOTOV"), None);
+        assert_eq!(kind(""), None);
+    }
+
+    /// The problems in the seeds, all of them. Each was read in context: the one
+    /// repeated element is a real slip of the transcription.
+    #[test]
+    fn seeds_problems() {
+        let mut found = Vec::new();
+        let mut dates = 0;
+        for prefix in ["000", "001", "002", "003", "004"] {
+            let Some((name, text)) = seed(prefix) else { return };
+            for d in scan_text_dates(&text) {
+                dates += 1;
+                if d.problem.is_some() {
+                    found.push(format!("{name} {:?}: {}", d.span, d.message(&text).unwrap()));
+                }
+            }
+        }
+        expect![[r#"
+            000_22277f953299fb91.txt 1135..1150: `27 September 27` repeats `27` where the year should be
+        "#]]
+        .assert_eq(&(found.join("\n") + "\n"));
+        assert_eq!(dates, 666);
+    }
+
+    /// Exercises the scan over the big seed (speed is measured in the benchmarks).
+    #[test]
+    fn scan_big_seed() {
+        let Some((_, text)) = seed("004") else { return };
+        let dates = scan_text_dates(&text);
+        assert!(dates.len() > 600);
+        assert!(dates.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        let sent = text.lines().filter_map(date_line).filter(|(k, _)| *k == DateLineKind::SentOn);
+        assert_eq!(sent.count(), 86);
+    }
+
+    fn invariants(text: &str) {
+        let dates = scan_text_dates(text);
+        let mut last = 0;
+        for d in &dates {
+            assert!(d.span.start >= last && d.span.start < d.span.end && d.span.end <= text.len());
+            assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
+            assert!((1..=12).contains(&d.month) && (1..=31).contains(&d.day));
+            if let Some(DateProblem::Repeated { element }) = &d.problem {
+                assert!(d.span.start <= element.start && element.end <= d.span.end);
+            }
+            let _ = d.message(text);
+            last = d.span.end;
+        }
+        if let Ok(e) = parse_edtf(text) {
+            let _ = (e.describe(), e.earliest(), e.latest());
+        }
+        let _ = text.lines().map(date_line).count();
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*") {
+            invariants(&s);
+        }
+
+        #[test]
+        fn never_panics_on_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            invariants(&String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn never_panics_near_dates(s in "[0-9X.,:/?~%ITVY -]{0,6}(May|Sept\\.|Monday,|IX|[0-9]{1,4}|\u{a0}|\n| |é|\\.|,|a\\.m\\.|-|/|\\.\\.){0,8}") {
+            invariants(&s);
         }
     }
 }
