@@ -4,6 +4,7 @@
 //! its own ([`block`]) with ranges relative to the block's start, so that an edit re-parses
 //! the block it touches and every other block is reused as it is.
 pub mod block;
+pub mod dates;
 pub mod range;
 pub mod scripts;
 pub mod volume;
