@@ -4,6 +4,7 @@
 //! Every range in a [`Block`] is relative to the block's first byte, so that a block whose
 //! text did not change is reused, as it is, after an edit elsewhere in the volume.
 use super::range::TextRange;
+use super::dates::{self, DateLineKind, TextDate};
 use super::scripts::{self, Script};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -37,6 +38,18 @@ pub struct Block {
     /// Sorted, disjoint ranges that are not running text (markers, link targets, URLs,
     /// metadata): no mention or date is looked for inside them.
     pub opaque: Vec<TextRange>,
+    /// Dates in running text (heading, body, notes), ranges relative to the block.
+    pub dates: Vec<BlockDate>,
+    /// The date of the body's closing line, when that line is a bare date (`July 18, 1941`,
+    /// `28.IX.45   MOLOTOV`): index into `dates`.
+    pub closing_date: Option<u32>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BlockDate {
+    pub date: TextDate,
+    pub range: TextRange,
+    pub in_note: bool,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -276,6 +289,8 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     block: Block,
+    /// The last body line outside notes that holds text (not a page mark or number).
+    last_text_line: Option<TextRange>,
 }
 
 /// Parses one block. `text` starts at the block's first byte (its heading line, if any)
@@ -305,7 +320,10 @@ pub fn parse_block(text: &str) -> Block {
             hyphenations: Vec::new(),
             homoglyphs: Vec::new(),
             opaque: Vec::new(),
+            dates: Vec::new(),
+            closing_date: None,
         },
+        last_text_line: None,
     };
     p.parse();
     p.block
@@ -338,6 +356,35 @@ impl<'a> Parser<'a> {
         self.body(&all[i.min(all.len())..]);
         self.block.opaque.sort_unstable();
         self.homoglyphs();
+        self.dates();
+    }
+
+    fn dates(&mut self) {
+        let text = self.text;
+        // Only a block with a digit can hold a date; most preamble fragments have none.
+        if !self.bytes.iter().any(u8::is_ascii_digit) {
+            return;
+        }
+        let opaque = &self.block.opaque;
+        let notes = &self.block.notes;
+        let mut o = 0;
+        for date in dates::scan_text_dates(text) {
+            let range = TextRange::from(date.span.clone());
+            while o < opaque.len() && opaque[o].end <= range.start {
+                o += 1;
+            }
+            if opaque.get(o).is_some_and(|r| r.intersects(range)) {
+                continue;
+            }
+            let in_note = notes.iter().any(|n| n.range.contains_range(range));
+            self.block.dates.push(BlockDate { date, range, in_note });
+        }
+        if let Some(line) = self.last_text_line {
+            if let Some((DateLineKind::Bare, d)) = dates::date_line(line.slice(text)) {
+                let start = line.start() + d.span.start;
+                self.block.closing_date = self.block.dates.iter().position(|bd| bd.range.start() == start).map(|i| i as u32);
+            }
+        }
     }
 
     fn heading(&mut self, line: TextRange) {
@@ -401,8 +448,13 @@ impl<'a> Parser<'a> {
                 continue;
             }
             self.inline(line, None);
+            let strays = self.block.stray_pages.len();
             self.stray_page(lines, i);
             self.hyphenation(lines, i);
+            let page_only = line.slice(self.text).trim().strip_prefix("[Page ").is_some_and(|r| r.ends_with(']'));
+            if strays == self.block.stray_pages.len() && !page_only && !is_blank(self.text, line) {
+                self.last_text_line = Some(line);
+            }
             i += 1;
         }
     }

@@ -10,7 +10,7 @@ pub mod scripts;
 pub mod volume;
 
 pub use block::{
-    Block, BlockKind, Heading, Homoglyph, Hyphenation, Legacy, LegacyKind, Link, LinkKind, Marker,
+    Block, BlockDate, BlockKind, Heading, Homoglyph, Hyphenation, Legacy, LegacyKind, Link, LinkKind, Marker,
     MetaField, Note, PageMark, StrayPage,
 };
 pub use range::TextRange;
