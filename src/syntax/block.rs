@@ -727,7 +727,7 @@ impl<'a> Parser<'a> {
         // Words: runs of letters, joined by dots and apostrophes so that `М.М.` is one word.
         let mut words: Vec<(TextRange, Script)> = Vec::new();
         let mut start: Option<usize> = None;
-        let mut flush = |start: &mut Option<usize>, end: usize, words: &mut Vec<(TextRange, Script)>| {
+        let flush = |start: &mut Option<usize>, end: usize, words: &mut Vec<(TextRange, Script)>| {
             if let Some(s) = start.take() {
                 let w = TextRange::new(s, end);
                 words.push((w, dominant(w.slice(text))));

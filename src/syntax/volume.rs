@@ -97,10 +97,15 @@ impl Volume {
         if self.blocks.is_empty() {
             return None;
         }
-        // The block holding the edit, and the one before: an edit at a line start can turn
-        // a heading into text and so merge a block into its predecessor.
+        // The block holding the edit; and the one before when the edit touches the heading
+        // line, which could turn into text and so merge the block into its predecessor.
         let holding = self.blocks.partition_point(|b| b.start() <= edit.start).saturating_sub(1);
-        let first = holding.saturating_sub(1);
+        let b = &self.blocks[holding];
+        let heading_end = b.block.heading.as_ref().map(|h| b.start() + h.line.end() + 1);
+        let first = match heading_end {
+            Some(end) if edit.start <= end => holding.saturating_sub(1),
+            _ => holding,
+        };
         Some((first, self.blocks[first].start()))
     }
 
