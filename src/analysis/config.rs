@@ -15,11 +15,13 @@ pub struct Config {
     pub persons: Vec<String>,
     /// Where each register file is named in edition.toml, for a "missing file" diagnostic.
     pub persons_ranges: Vec<TextRange>,
+    /// Whether `persons` was written: only then is a missing register file an error.
+    pub persons_explicit: bool,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { title: None, period: None, persons: vec!["persons.md".into()], persons_ranges: vec![TextRange::empty(0)] }
+        Config { title: None, period: None, persons: vec!["persons.md".into()], persons_ranges: vec![TextRange::empty(0)], persons_explicit: false }
     }
 }
 
@@ -76,6 +78,7 @@ pub fn parse_config(text: &str) -> (Config, Vec<Diagnostic>) {
             ("persons", toml::Value::Array(items)) => {
                 config.persons.clear();
                 config.persons_ranges.clear();
+                config.persons_explicit = true;
                 for item in items {
                     match item {
                         toml::Value::String(s) => {

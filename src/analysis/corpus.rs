@@ -194,6 +194,9 @@ impl Corpus {
 
     fn report_missing_registers(&mut self) {
         let Some(root) = self.root.clone() else { return };
+        if !self.config.persons_explicit {
+            return;
+        }
         let Some(config_id) = self.file_id(&root.join(config::FILE_NAME)) else { return };
         let missing: Vec<Diagnostic> = self
             .config
