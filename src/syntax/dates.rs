@@ -60,8 +60,18 @@ impl fmt::Display for Weekday {
 }
 
 const MONTH_NAMES: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// The English name of a month 1..=12; "" for anything else.
@@ -150,7 +160,13 @@ impl Ymd {
 impl fmt::Display for Ymd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.year < 0 {
-            write!(f, "-{:04}-{:02}-{:02}", self.year.unsigned_abs(), self.month, self.day)
+            write!(
+                f,
+                "-{:04}-{:02}-{:02}",
+                self.year.unsigned_abs(),
+                self.month,
+                self.day
+            )
         } else {
             write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
         }
@@ -199,7 +215,18 @@ impl Season {
             Season::Autumn => (9, 11, year),
             Season::Winter => (12, 2, year.saturating_add(1)),
         };
-        (Ymd { year, month: m1, day: 1 }, Ymd { year: y2, month: m2, day: days_in_month(y2, m2) })
+        (
+            Ymd {
+                year,
+                month: m1,
+                day: 1,
+            },
+            Ymd {
+                year: y2,
+                month: m2,
+                day: days_in_month(y2, m2),
+            },
+        )
     }
 }
 
@@ -279,7 +306,12 @@ impl EdtfDate {
         if (self.year < 0) != (y < 0) && y != 0 {
             return false;
         }
-        digits_fit(y.unsigned_abs(), self.year.unsigned_abs(), self.x_digits.year, 4)
+        digits_fit(
+            y.unsigned_abs(),
+            self.year.unsigned_abs(),
+            self.x_digits.year,
+            4,
+        )
     }
 
     /// First (or last) day the date allows within year `y`.
@@ -291,11 +323,15 @@ impl EdtfDate {
                 .collect(),
         };
         let pick = |m: u8| {
-            let days = (1..=days_in_month(y, m)).filter(|&c| match self.day {
+            let mut days = (1..=days_in_month(y, m)).filter(|&c| match self.day {
                 None => true,
                 Some(d) => digits_fit(u32::from(c), u32::from(d), self.x_digits.day, 2),
             });
-            if last { days.last() } else { days.min() }.map(|d| Ymd { year: y, month: m, day: d })
+            if last { days.next_back() } else { days.next() }.map(|d| Ymd {
+                year: y,
+                month: m,
+                day: d,
+            })
         };
         if last {
             months.into_iter().rev().find_map(pick)
@@ -322,15 +358,19 @@ impl EdtfDate {
     }
 
     pub fn earliest(&self) -> Ymd {
-        self.bounds()
-            .map(|b| b.0)
-            .unwrap_or(Ymd { year: self.year, month: 1, day: 1 })
+        self.bounds().map(|b| b.0).unwrap_or(Ymd {
+            year: self.year,
+            month: 1,
+            day: 1,
+        })
     }
 
     pub fn latest(&self) -> Ymd {
-        self.bounds()
-            .map(|b| b.1)
-            .unwrap_or(Ymd { year: self.year, month: 12, day: 31 })
+        self.bounds().map(|b| b.1).unwrap_or(Ymd {
+            year: self.year,
+            month: 12,
+            day: 31,
+        })
     }
 
     fn is_plain(&self) -> bool {
@@ -352,7 +392,11 @@ impl EdtfDate {
         } else if !self.unspecified {
             match (self.month, self.day) {
                 (Some(m), Some(d)) => {
-                    let ymd = Ymd { year: self.year, month: m, day: d };
+                    let ymd = Ymd {
+                        year: self.year,
+                        month: m,
+                        day: d,
+                    };
                     format!("{} ({})", ymd.long(), ymd.weekday())
                 }
                 (Some(m), None) => format!("{} {}", month_name(m), self.year),
@@ -367,7 +411,10 @@ impl EdtfDate {
             } else {
                 "year"
             };
-            format!("{}, {which} unspecified", describe_range(a, b, self.precision()))
+            format!(
+                "{}, {which} unspecified",
+                describe_range(a, b, self.precision())
+            )
         };
         out.push_str(self.qualifier_text());
         out
@@ -411,7 +458,10 @@ fn describe_range(a: Ymd, b: Ymd, precision: Precision) -> String {
 pub enum Edtf {
     Date(EdtfDate),
     /// `None`: an open (`..`) or unknown (empty) end.
-    Interval { start: Option<EdtfDate>, end: Option<EdtfDate> },
+    Interval {
+        start: Option<EdtfDate>,
+        end: Option<EdtfDate>,
+    },
 }
 
 impl Edtf {
@@ -434,16 +484,28 @@ impl Edtf {
     pub fn describe(&self) -> String {
         match self {
             Edtf::Date(d) => d.describe(),
-            Edtf::Interval { start: Some(a), end: Some(b) } => {
+            Edtf::Interval {
+                start: Some(a),
+                end: Some(b),
+            } => {
                 if a.is_plain() && b.is_plain() && a.precision() == b.precision() {
                     describe_range(a.earliest(), b.latest(), a.precision())
                 } else {
                     format!("{} to {}", a.describe(), b.describe())
                 }
             }
-            Edtf::Interval { start: Some(a), end: None } => format!("from {}", a.describe()),
-            Edtf::Interval { start: None, end: Some(b) } => format!("until {}", b.describe()),
-            Edtf::Interval { start: None, end: None } => "an interval with no known end".into(),
+            Edtf::Interval {
+                start: Some(a),
+                end: None,
+            } => format!("from {}", a.describe()),
+            Edtf::Interval {
+                start: None,
+                end: Some(b),
+            } => format!("until {}", b.describe()),
+            Edtf::Interval {
+                start: None,
+                end: None,
+            } => "an interval with no known end".into(),
         }
     }
 }
@@ -530,7 +592,10 @@ fn not_edtf(t: &str) -> Option<EdtfError> {
     }
     let year = n(c) as i32;
     let as_date = |d: u32, m: u32| {
-        u8::try_from(m).ok().zip(u8::try_from(d).ok()).and_then(|(m, d)| Ymd::new(year, m, d))
+        u8::try_from(m)
+            .ok()
+            .zip(u8::try_from(d).ok())
+            .and_then(|(m, d)| Ymd::new(year, m, d))
     };
     let day_first = as_date(n(a), n(b));
     let month_first = as_date(n(b), n(a));
@@ -551,7 +616,9 @@ fn not_edtf(t: &str) -> Option<EdtfError> {
 fn parse_edtf_date(s: &str, whole: &str) -> Result<EdtfDate, EdtfError> {
     let err = |m: String| Err(edtf_error(m));
     if let Some((date, _)) = s.split_once('T') {
-        return err(format!("`{whole}`: metadata dates carry no time: write {date}"));
+        return err(format!(
+            "`{whole}`: metadata dates carry no time: write {date}"
+        ));
     }
     let (body, uncertain, approximate) = match s.as_bytes().last() {
         Some(b'?') => (&s[..s.len() - 1], true, false),
@@ -565,7 +632,9 @@ fn parse_edtf_date(s: &str, whole: &str) -> Result<EdtfDate, EdtfError> {
         ));
     }
     if body.starts_with(['?', '~', '%']) {
-        return err(format!("`{whole}`: the qualifier goes at the end, as in 1945-09-28?"));
+        return err(format!(
+            "`{whole}`: the qualifier goes at the end, as in 1945-09-28?"
+        ));
     }
     let mut date = EdtfDate {
         year: 0,
@@ -581,7 +650,9 @@ fn parse_edtf_date(s: &str, whole: &str) -> Result<EdtfDate, EdtfError> {
     if let Some(rest) = body.strip_prefix('Y') {
         let digits = rest.strip_prefix('-').unwrap_or(rest);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return err(format!("`{whole}`: a `Y` year is written Y followed by digits only"));
+            return err(format!(
+                "`{whole}`: a `Y` year is written Y followed by digits only"
+            ));
         }
         let Ok(v) = digits.parse::<i32>() else {
             return err(format!("`{whole}`: the year is too large"));
@@ -608,14 +679,22 @@ fn parse_edtf_date(s: &str, whole: &str) -> Result<EdtfDate, EdtfError> {
                     "`{whole}` is not EDTF: write YYYY, YYYY-MM or YYYY-MM-DD"
                 )));
             }
-            let hint = if c == 'x' { ": unspecified digits are a capital X" } else { "" };
-            return Err(edtf_error(format!("`{whole}`: unexpected `{c}` in the {what}{hint}")));
+            let hint = if c == 'x' {
+                ": unspecified digits are a capital X"
+            } else {
+                ""
+            };
+            return Err(edtf_error(format!(
+                "`{whole}`: unexpected `{c}` in the {what}{hint}"
+            )));
         }
         if text.len() != places {
             return Err(edtf_error(format!(
                 "`{whole}`: the {what} needs {} digits{}",
                 if places == 4 { "four" } else { "two" },
-                suggestion(whole).map(|s| format!(": write {s}")).unwrap_or_default()
+                suggestion(whole)
+                    .map(|s| format!(": write {s}"))
+                    .unwrap_or_default()
             )));
         }
         let mut value = 0u32;
@@ -736,10 +815,17 @@ pub struct TextDate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateProblem {
     /// "September has 30 days", "1943 is not a leap year: February has 28 days".
-    Impossible { reason: String },
+    Impossible {
+        reason: String,
+    },
     /// The repeated element, e.g. the second "27" in "27 September 27".
-    Repeated { element: Range<usize> },
-    WeekdayMismatch { written: Weekday, actual: Weekday },
+    Repeated {
+        element: Range<usize>,
+    },
+    WeekdayMismatch {
+        written: Weekday,
+        actual: Weekday,
+    },
 }
 
 impl DateProblem {
@@ -806,13 +892,18 @@ fn find_digit(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     // Branch-free test of a whole chunk, which the compiler vectorises.
     while let Some(chunk) = b.get(i..i + CHUNK) {
-        let any = chunk.iter().fold(0u8, |acc, &c| acc | u8::from(c.wrapping_sub(b'0') < 10));
+        let any = chunk
+            .iter()
+            .fold(0u8, |acc, &c| acc | u8::from(c.wrapping_sub(b'0') < 10));
         if any != 0 {
             break;
         }
         i += CHUNK;
     }
-    b.get(i..)?.iter().position(u8::is_ascii_digit).map(|p| i + p)
+    b.get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|p| i + p)
 }
 
 fn digits_end(b: &[u8], from: usize) -> usize {
@@ -824,7 +915,9 @@ fn digits_end(b: &[u8], from: usize) -> usize {
 }
 
 fn number(b: &[u8]) -> u32 {
-    b.iter().fold(0u32, |n, &c| n.saturating_mul(10).saturating_add(u32::from(c - b'0')))
+    b.iter().fold(0u32, |n, &c| {
+        n.saturating_mul(10).saturating_add(u32::from(c - b'0'))
+    })
 }
 
 fn char_before(text: &str, at: usize) -> Option<char> {
@@ -1111,8 +1204,13 @@ fn weekday_before(text: &str, s: usize, floor: usize) -> Option<(usize, Weekday)
 }
 
 fn roman_month(word: &[u8]) -> Option<u8> {
-    const ROMAN: [&str; 12] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
-    ROMAN.iter().position(|r| r.as_bytes() == word).map(|i| i as u8 + 1)
+    const ROMAN: [&str; 12] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    ROMAN
+        .iter()
+        .position(|r| r.as_bytes() == word)
+        .map(|i| i as u8 + 1)
 }
 
 /// `28.IX.45`, `28.IX.1945`, `28.9.1945` with the day `s..e` followed by a dot.
@@ -1150,7 +1248,11 @@ fn dotted_date(text: &str, s: usize, e: usize) -> Option<TextDate> {
     Some(TextDate {
         span: s..ye,
         form,
-        year: Some(if two_digit_year { 1900 + written } else { written }),
+        year: Some(if two_digit_year {
+            1900 + written
+        } else {
+            written
+        }),
         two_digit_year,
         month,
         day: day as u8,
@@ -1248,7 +1350,10 @@ fn finish(text: &str, mut d: TextDate, floor: usize) -> TextDate {
     } else {
         match (d.weekday, d.ymd()) {
             (Some(written), Some(ymd)) if ymd.weekday() != written => {
-                Some(DateProblem::WeekdayMismatch { written, actual: ymd.weekday() })
+                Some(DateProblem::WeekdayMismatch {
+                    written,
+                    actual: ymd.weekday(),
+                })
             }
             _ => None,
         }
@@ -1274,8 +1379,13 @@ pub fn date_line(line: &str) -> Option<(DateLineKind, TextDate)> {
         Some(rest) => (DateLineKind::SentOn, line.len() - rest.len()),
         None => (DateLineKind::Bare, start),
     };
-    let d = scan_text_dates(line).into_iter().find(|d| d.span.start >= at)?;
-    if line[at..d.span.start].trim_start_matches(is_mark) != "" {
+    let d = scan_text_dates(line)
+        .into_iter()
+        .find(|d| d.span.start >= at)?;
+    if !line[at..d.span.start]
+        .trim_start_matches(is_mark)
+        .is_empty()
+    {
         return None;
     }
     let rest = &line[d.span.end..];
@@ -1283,7 +1393,9 @@ pub fn date_line(line: &str) -> Option<(DateLineKind, TextDate)> {
     let signature = kind == DateLineKind::Bare
         && rest.starts_with(char::is_whitespace)
         && tail.chars().any(char::is_uppercase)
-        && tail.chars().all(|c| c.is_uppercase() || c.is_whitespace() || matches!(c, '.' | '-' | '\''));
+        && tail
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_whitespace() || matches!(c, '.' | '-' | '\''));
     (tail.is_empty() || signature).then_some((kind, d))
 }
 
@@ -1298,9 +1410,10 @@ mod tests {
         let dir = std::fs::read_dir(SEEDS).ok()?;
         let mut paths: Vec<_> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
-        let path = paths
-            .into_iter()
-            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))?;
+        let path = paths.into_iter().find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })?;
         let name = path.file_name()?.to_string_lossy().into_owned();
         Some((name, std::fs::read_to_string(path).ok()?))
     }
@@ -1325,7 +1438,11 @@ mod tests {
                 out.push_str(&format!(" {h:02}:{m:02}"));
             }
             if let Some(p) = &d.problem {
-                out.push_str(&format!(" [{}] {}", p.code(), d.message(text).unwrap_or_default()));
+                out.push_str(&format!(
+                    " [{}] {}",
+                    p.code(),
+                    d.message(text).unwrap_or_default()
+                ));
             }
             out.push('\n');
         }
@@ -1343,7 +1460,9 @@ mod tests {
                 Ok(e) => format!(
                     "{s} => {} [{} .. {}]",
                     e.describe(),
-                    e.earliest().map(|d| d.iso()).unwrap_or_else(|| "open".into()),
+                    e.earliest()
+                        .map(|d| d.iso())
+                        .unwrap_or_else(|| "open".into()),
                     e.latest().map(|d| d.iso()).unwrap_or_else(|| "open".into()),
                 ),
                 Err(e) => format!("{s} => error: {}", e.message),
@@ -1400,8 +1519,18 @@ mod tests {
         assert_eq!(Ymd::new(-44, 3, 15).unwrap().iso(), "-0044-03-15");
         assert_eq!(Weekday::Sunday.name(), "Sunday");
         // Hand-built impossible days still give an answer.
-        let _ = Ymd { year: i32::MIN, month: 0, day: 255 }.weekday();
-        let _ = Ymd { year: i32::MAX, month: 200, day: 0 }.weekday();
+        let _ = Ymd {
+            year: i32::MIN,
+            month: 0,
+            day: 255,
+        }
+        .weekday();
+        let _ = Ymd {
+            year: i32::MAX,
+            month: 200,
+            day: 0,
+        }
+        .weekday();
     }
 
     // ---- EDTF ----
@@ -1474,11 +1603,22 @@ mod tests {
             "Y12345",
             " 1945-09-28 ",
         ]));
-        let Ok(Edtf::Date(d)) = parse_edtf("1945-09-2X?") else { panic!() };
+        let Ok(Edtf::Date(d)) = parse_edtf("1945-09-2X?") else {
+            panic!()
+        };
         assert!(d.unspecified && d.uncertain && !d.approximate);
         assert_eq!((d.year, d.month, d.day), (1945, Some(9), Some(20)));
-        assert_eq!(d.x_digits, XDigits { year: 0, month: 0, day: 1 });
-        let Ok(Edtf::Date(d)) = parse_edtf("1945-23") else { panic!() };
+        assert_eq!(
+            d.x_digits,
+            XDigits {
+                year: 0,
+                month: 0,
+                day: 1
+            }
+        );
+        let Ok(Edtf::Date(d)) = parse_edtf("1945-23") else {
+            panic!()
+        };
         assert_eq!((d.season, d.month), (Some(Season::Autumn), None));
     }
 
@@ -1564,7 +1704,8 @@ mod tests {
             "On 28 September 1945 and September 28, 1945, Sept. 28, 1945, Jan. 5, 1942, \
              Feb. 2, 1943, Aug. 4, 1941, Oct. 1, 1944, Nov. 7, 1942, Dec. 25, 1944, \
              28 Sept. 1945, 28.IX.45 and 28.IX.1945, 28.9.1945, 5th of June 1944, June 5th, \
-             SEPTEMBER 28, 1945, 28 September, 1945.",
+             SEPTEMBER 28, 1945, 28 September, 1945, Sept.28, 1945, 28\u{a0}September\u{a0}1945, \
+             Mar 3, 1944.",
             expect![[r#"
                 "28 September 1945" DayMonthYear 1945-09-28
                 "September 28, 1945" MonthDayYear 1945-09-28
@@ -1583,6 +1724,9 @@ mod tests {
                 "June 5th" MonthDay --06-05
                 "SEPTEMBER 28, 1945" MonthDayYear 1945-09-28
                 "28 September, 1945" DayMonthYear 1945-09-28
+                "Sept.28, 1945" MonthDayYear 1945-09-28
+                "28\u{a0}September\u{a0}1945" DayMonthYear 1945-09-28
+                "Mar 3, 1944" MonthDayYear 1944-03-03
             "#]],
         );
     }
@@ -1701,11 +1845,26 @@ mod tests {
     #[test]
     fn date_lines() {
         let kind = |line: &str| date_line(line).map(|(k, d)| (k, line[d.span].to_string()));
-        assert_eq!(kind("Sent on August 4, 1941"), Some((DateLineKind::SentOn, "August 4, 1941".into())));
-        assert_eq!(kind("July 18, 1941"), Some((DateLineKind::Bare, "July 18, 1941".into())));
-        assert_eq!(kind("28.IX.45   MOLOTOV"), Some((DateLineKind::Bare, "28.IX.45".into())));
-        assert_eq!(kind(" 29 November 1945"), Some((DateLineKind::Bare, "29 November 1945".into())));
-        assert_eq!(kind("**May 25, 1946**  "), Some((DateLineKind::Bare, "May 25, 1946".into())));
+        assert_eq!(
+            kind("Sent on August 4, 1941"),
+            Some((DateLineKind::SentOn, "August 4, 1941".into()))
+        );
+        assert_eq!(
+            kind("July 18, 1941"),
+            Some((DateLineKind::Bare, "July 18, 1941".into()))
+        );
+        assert_eq!(
+            kind("28.IX.45   MOLOTOV"),
+            Some((DateLineKind::Bare, "28.IX.45".into()))
+        );
+        assert_eq!(
+            kind(" 29 November 1945"),
+            Some((DateLineKind::Bare, "29 November 1945".into()))
+        );
+        assert_eq!(
+            kind("**May 25, 1946**  "),
+            Some((DateLineKind::Bare, "May 25, 1946".into()))
+        );
         assert_eq!(kind("On July 18, 1941 we met"), None);
         assert_eq!(kind("July 18, 1941 we met"), None);
         assert_eq!(kind("Sent on August 4, 1941 MOLOTOV"), None);
@@ -1719,11 +1878,17 @@ mod tests {
         let mut found = Vec::new();
         let mut dates = 0;
         for prefix in ["000", "001", "002", "003", "004"] {
-            let Some((name, text)) = seed(prefix) else { return };
+            let Some((name, text)) = seed(prefix) else {
+                return;
+            };
             for d in scan_text_dates(&text) {
                 dates += 1;
                 if d.problem.is_some() {
-                    found.push(format!("{name} {:?}: {}", d.span, d.message(&text).unwrap()));
+                    found.push(format!(
+                        "{name} {:?}: {}",
+                        d.span,
+                        d.message(&text).unwrap()
+                    ));
                 }
             }
         }
@@ -1741,7 +1906,10 @@ mod tests {
         let dates = scan_text_dates(&text);
         assert!(dates.len() > 600);
         assert!(dates.windows(2).all(|w| w[0].span.end <= w[1].span.start));
-        let sent = text.lines().filter_map(date_line).filter(|(k, _)| *k == DateLineKind::SentOn);
+        let sent = text
+            .lines()
+            .filter_map(date_line)
+            .filter(|(k, _)| *k == DateLineKind::SentOn);
         assert_eq!(sent.count(), 86);
     }
 
