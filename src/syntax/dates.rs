@@ -1406,8 +1406,9 @@ mod tests {
 
     const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds");
 
+    /// A seed by its number. The seeds are part of the test bed: a missing one fails the test.
     fn seed(prefix: &str) -> Option<(String, String)> {
-        let dir = std::fs::read_dir(SEEDS).ok()?;
+        let dir = std::fs::read_dir(SEEDS).unwrap_or_else(|e| panic!("the seeds must be at {SEEDS}: {e}"));
         let mut paths: Vec<_> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         let path = paths.into_iter().find(|p| {
@@ -1878,9 +1879,7 @@ mod tests {
         let mut found = Vec::new();
         let mut dates = 0;
         for prefix in ["000", "001", "002", "003", "004"] {
-            let Some((name, text)) = seed(prefix) else {
-                return;
-            };
+            let (name, text) = seed(prefix).expect("seed present");
             for d in scan_text_dates(&text) {
                 dates += 1;
                 if d.problem.is_some() {
@@ -1902,7 +1901,7 @@ mod tests {
     /// Exercises the scan over the big seed (speed is measured in the benchmarks).
     #[test]
     fn scan_big_seed() {
-        let Some((_, text)) = seed("004") else { return };
+        let (_, text) = seed("004").expect("seed 004 present");
         let dates = scan_text_dates(&text);
         assert!(dates.len() > 600);
         assert!(dates.windows(2).all(|w| w[0].span.end <= w[1].span.start));
