@@ -72,6 +72,7 @@ mod tests {
             from_to("MESSAGE TO PRESIDENT ROOSEVELT FROM MARSHAL STALIN AND PRIME MINISTER CHURCHILL", true),
             (vec!["stalin", "churchill"], vec!["roosevelt"])
         );
+        assert_eq!(from_to("TO PRESIDENT ROOSEVELT FROM PREMIER STALIN", true), (vec!["stalin"], vec!["roosevelt"]));
         assert_eq!(
             from_to("PERSONAL AND MOST SECRET MESSAGE FOR MARSHAL STALIN FROM Mr CHURCHILL", true),
             (vec!["churchill"], vec!["stalin"])
