@@ -91,7 +91,8 @@ pub fn import(text: &str) -> Imported {
         from: from.into_iter().map(String::from).collect(),
         to: to.into_iter().map(String::from).collect(),
         kind: kind.filter(|_| title_line(text).is_some()),
-        body: lines[t + 1..].to_vec(),
+        // Word ends each paragraph with one line break; Markdown needs a blank line.
+        body: lines[t + 1..].iter().flat_map(|l| [l.clone(), String::new()]).collect(),
         notes,
         ..Default::default()
     };
