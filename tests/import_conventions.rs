@@ -15,7 +15,9 @@ fn word_export() {
     assert!(out.contains("\n## Note from I.M. Maisky to V.M. Molotov, dated 29 November 1945[^1]\nid: 1945-11-29-maisky-molotov\ndate: 1945-11-29\nfrom: maisky\nto: molotov\nkind: note\n\n29 November 1945\n\nText[^2] goes on.\n\n[signature] I. Maisky\n\n[^1]: A handwritten inscription.\n[^2]: First paragraph.\n    Second paragraph [sic].\n"), "{out}");
     assert!(!out.contains("footnoteRef"));
     // The front-matter title has no marker.
-    assert!(out.starts_with("---\ntitle: Note from I.M. Maisky to V.M. Molotov, dated 29 November 1945\n---\n"));
+    assert!(out.starts_with(
+        "---\ntitle: Note from I.M. Maisky to V.M. Molotov, dated 29 November 1945\n---\n"
+    ));
 }
 
 #[test]
@@ -82,10 +84,19 @@ fn ocr_shuffled_page_is_reported_not_fixed() {
     let t = "Preface\n\nx\n\nSent on February 14, 1942\n\nJ. V. STALIN TO W. CHURCHILL\n\nThank you.\n\n73\n\nsettlement of Trieste.\n\nJune 8, 1945\n\nSent on March 14, 1942\n\nJ. V. STALIN TO W. CHURCHILL\n\nMore.\n";
     let imp = import_text(t, Convention::OcrBook);
     assert_eq!(imp.messages.len(), 2);
-    assert_eq!(imp.messages[0].date, None, "a closing date after the sending date is not taken");
+    assert_eq!(
+        imp.messages[0].date, None,
+        "a closing date after the sending date is not taken"
+    );
     assert_eq!(imp.messages[0].sent.as_deref(), Some("1942-02-14"));
-    assert!(imp.warnings.iter().any(|w| w.contains("1945-06-08")), "{:?}", imp.warnings);
-    assert!(imp.markdown.contains("settlement of Trieste.\n\nJune 8, 1945\n"));
+    assert!(
+        imp.warnings.iter().any(|w| w.contains("1945-06-08")),
+        "{:?}",
+        imp.warnings
+    );
+    assert!(imp
+        .markdown
+        .contains("settlement of Trieste.\n\nJune 8, 1945\n"));
 }
 
 #[test]
@@ -104,7 +115,10 @@ fn plain_fallback_and_volume() {
     let t = "Some title\n\n# not a heading\nText.\n";
     assert_eq!(detect_convention(t), Convention::Plain);
     let out = md(t, Convention::Plain);
-    assert!(out.contains("## Some title\nid: message\n\n\\# not a heading\nText.\n"), "{out}");
+    assert!(
+        out.contains("## Some title\nid: message\n\n\\# not a heading\nText.\n"),
+        "{out}"
+    );
     let vol = import_volume(&[("a", WORD), ("b", WEB)], Some("Two"), None);
     assert!(vol.starts_with("---\ntitle: Two\n---\n"));
     assert_eq!(vol.matches("\n## ").count(), 2);
@@ -114,5 +128,8 @@ fn plain_fallback_and_volume() {
 #[test]
 fn crlf_and_bom() {
     let t = format!("\u{feff}{}", WORD.replace('\n', "\r\n"));
-    assert_eq!(md(&t, Convention::WordExport), md(WORD, Convention::WordExport));
+    assert_eq!(
+        md(&t, Convention::WordExport),
+        md(WORD, Convention::WordExport)
+    );
 }

@@ -46,10 +46,17 @@ fn commands() -> Vec<Vec<String>> {
 #[test]
 fn volumes_are_the_importers_output() {
     let cmds = commands();
-    assert_eq!(cmds.len(), 3, "corpus/README.md lists one command per volume");
+    assert_eq!(
+        cmds.len(),
+        3,
+        "corpus/README.md lists one command per volume"
+    );
     let tmp = tempfile::tempdir().unwrap();
     for args in cmds {
-        let o = args.iter().position(|a| a == "-o").expect("each command writes with -o");
+        let o = args
+            .iter()
+            .position(|a| a == "-o")
+            .expect("each command writes with -o");
         let committed = PathBuf::from(ROOT).join(&args[o + 1]);
         let fresh = tmp.path().join(committed.file_name().unwrap());
         let mut run = args.clone();
@@ -59,11 +66,19 @@ fn volumes_are_the_importers_output() {
             .current_dir(ROOT)
             .output()
             .unwrap();
-        assert!(status.status.success(), "{run:?}: {}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            status.status.success(),
+            "{run:?}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         let want = std::fs::read_to_string(&committed).unwrap();
         let got = std::fs::read_to_string(&fresh).unwrap();
         if want != got {
-            let line = want.lines().zip(got.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            let line = want
+                .lines()
+                .zip(got.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
             panic!(
                 "{} differs from the importer's output at line {}; rebuild it with the command in corpus/README.md",
                 committed.display(),
@@ -76,7 +91,10 @@ fn volumes_are_the_importers_output() {
 #[test]
 fn ids_unique_across_the_corpus() {
     let mut seen = std::collections::HashMap::new();
-    for e in std::fs::read_dir(Path::new(ROOT).join("corpus")).unwrap().flatten() {
+    for e in std::fs::read_dir(Path::new(ROOT).join("corpus"))
+        .unwrap()
+        .flatten()
+    {
         let name = e.file_name().to_string_lossy().to_string();
         if !name.ends_with(".md") || name == "README.md" || name == "persons.md" {
             continue;
@@ -96,7 +114,10 @@ fn seed_defects_survive() {
     let read = |n: &str| std::fs::read_to_string(Path::new(ROOT).join("corpus").join(n)).unwrap();
     let memoranda = read("soviet-memoranda-1945-1946.md");
     assert!(memoranda.contains("on 27 September 27,"));
-    assert!(memoranda.contains("Otv. red. \u{41c}.\u{41c}. Narinskii"), "Cyrillic М kept");
+    assert!(
+        memoranda.contains("Otv. red. \u{41c}.\u{41c}. Narinskii"),
+        "Cyrillic М kept"
+    );
     assert!(memoranda.contains("I.\u{41c}. Maiskii"));
     let red = read("red-star-war-telegrams.md");
     // Superscript note numbers became markers, their lost bodies were not invented.

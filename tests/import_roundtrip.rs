@@ -65,8 +65,13 @@ fn tokens(s: &str) -> Vec<Tok> {
             if !cur.is_empty() {
                 // `suc-` at the end of a line.
                 let rest = &s[at..];
-                let hyphen = rest.starts_with('-') && rest[1..].trim_start_matches([' ', '\t']).starts_with('\n');
-                out.push(Tok { text: std::mem::take(&mut cur), hyphen, at: start });
+                let hyphen = rest.starts_with('-')
+                    && rest[1..].trim_start_matches([' ', '\t']).starts_with('\n');
+                out.push(Tok {
+                    text: std::mem::take(&mut cur),
+                    hyphen,
+                    at: start,
+                });
             }
             if c.is_alphanumeric() {
                 start = at;
@@ -110,14 +115,27 @@ fn prepare(seed: &str, conv: Convention) -> (String, Vec<String>) {
         }
         Convention::FrusWeb => {
             moved.extend(cut(&mut s, &Regex::new(r"(?m)^\s+\d+\.\s+(.*)$").unwrap()));
-            moved.extend(cut(&mut s, &Regex::new(r"\A\s*(\d{3}\.\d+\S*(?: \S+)?)\n").unwrap()));
+            moved.extend(cut(
+                &mut s,
+                &Regex::new(r"\A\s*(\d{3}\.\d+\S*(?: \S+)?)\n").unwrap(),
+            ));
         }
         Convention::WebArchive => {
             // Field labels and values that become metadata in another form (`lang: ru`,
             // `date: 1946-05-25`).
-            cut(&mut s, &Regex::new(r"(?m)^\*\*(?:Citation|Summary|Original Language|Contents):\*\*\s*$").unwrap());
-            cut(&mut s, &Regex::new(r"(?m)^\*\*[A-Z][a-z]+ \d{1,2}, \d{4}\*\*\s*$").unwrap());
-            cut(&mut s, &Regex::new(r"(?m)^(?:Russian|English|German|French)\s*$").unwrap());
+            cut(
+                &mut s,
+                &Regex::new(r"(?m)^\*\*(?:Citation|Summary|Original Language|Contents):\*\*\s*$")
+                    .unwrap(),
+            );
+            cut(
+                &mut s,
+                &Regex::new(r"(?m)^\*\*[A-Z][a-z]+ \d{1,2}, \d{4}\*\*\s*$").unwrap(),
+            );
+            cut(
+                &mut s,
+                &Regex::new(r"(?m)^(?:Russian|English|German|French)\s*$").unwrap(),
+            );
         }
         Convention::Plain => {}
     }
@@ -135,7 +153,9 @@ fn check(seed: &str, conv: Convention, output: &str) -> Result<(), String> {
     let (rest, moved) = prepare(seed, conv);
     let s = tokens(&rest);
     // The target of an explicit link (`[the Secretary](person:byrnes)`) is markup.
-    let output = Regex::new(r"\]\(person:[A-Za-z0-9_-]+\)").unwrap().replace_all(output, "]");
+    let output = Regex::new(r"\]\(person:[A-Za-z0-9_-]+\)")
+        .unwrap()
+        .replace_all(output, "]");
     let o = tokens(&output);
     // Pass A.
     let mut j = 0;
@@ -160,7 +180,11 @@ fn check(seed: &str, conv: Convention, output: &str) -> Result<(), String> {
             j += 1;
         }
         if !found {
-            return Err(format!("seed word `{}` not found in order; seed line: {}", t.text, context(&rest, t.at)));
+            return Err(format!(
+                "seed word `{}` not found in order; seed line: {}",
+                t.text,
+                context(&rest, t.at)
+            ));
         }
     }
     // Pass B.
@@ -170,7 +194,10 @@ fn check(seed: &str, conv: Convention, output: &str) -> Result<(), String> {
         if mt.is_empty() {
             continue;
         }
-        if !otexts.windows(mt.len()).any(|w| w.iter().zip(&mt).all(|(a, b)| *a == b)) {
+        if !otexts
+            .windows(mt.len())
+            .any(|w| w.iter().zip(&mt).all(|(a, b)| *a == b))
+        {
             return Err(format!("moved text not found in the output: {m}"));
         }
     }
@@ -226,7 +253,10 @@ fn seed_004_no_text_lost() {
 #[test]
 fn dropped_line_is_detected() {
     for (prefix, victim) in [
-        ("004", "Thanks for the warning about Baku. We are taking counter measures."),
+        (
+            "004",
+            "Thanks for the warning about Baku. We are taking counter measures.",
+        ),
         ("000", "I await your reply."),
         ("002", "Stalin agreed to think the whole question over."),
         ("003", "[signed] M. LITVINOV"),
@@ -236,9 +266,16 @@ fn dropped_line_is_detected() {
         let out = import_text(&text, conv).markdown;
         assert!(check(&text, conv, &out).is_ok());
         assert!(out.contains(victim), "{prefix}: fixture line present");
-        let dropped: String = out.lines().filter(|l| l.trim() != victim).map(|l| format!("{l}\n")).collect();
+        let dropped: String = out
+            .lines()
+            .filter(|l| l.trim() != victim)
+            .map(|l| format!("{l}\n"))
+            .collect();
         assert_ne!(dropped, out);
-        assert!(check(&text, conv, &dropped).is_err(), "{prefix}: dropping `{victim}` must fail the check");
+        assert!(
+            check(&text, conv, &dropped).is_err(),
+            "{prefix}: dropping `{victim}` must fail the check"
+        );
     }
     // One sentence inside a paragraph.
     let text = seed("004");
@@ -249,13 +286,20 @@ fn dropped_line_is_detected() {
     // A footnote body (moved text) dropped.
     let text = seed("001");
     let out = import_text(&text, Convention::WordExport).markdown;
-    let cut: String = out.lines().filter(|l| !l.starts_with("[^7]:")).map(|l| format!("{l}\n")).collect();
+    let cut: String = out
+        .lines()
+        .filter(|l| !l.starts_with("[^7]:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert!(check(&text, Convention::WordExport, &cut).is_err());
 }
 
 #[test]
 fn tokenizer() {
-    let t: Vec<String> = tokens("Ministers57 and Moscow,³ suc-\n\nceed").into_iter().map(|t| t.text).collect();
+    let t: Vec<String> = tokens("Ministers57 and Moscow,³ suc-\n\nceed")
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
     assert_eq!(t, ["Ministers", "57", "and", "Moscow", "3", "suc", "ceed"]);
     assert!(tokens("suc-\nceed")[0].hyphen);
 }

@@ -19,8 +19,18 @@ impl Day {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 fn month_number(name: &str) -> Option<u32> {
@@ -60,14 +70,20 @@ const MONTH_RE: &str = r"(?:January|February|March|April|May|June|July|August|Se
 fn mdy() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(&format!(r"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s*(\d{{4}})\b")).unwrap()
+        Regex::new(&format!(
+            r"\b({MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s*(\d{{4}})\b"
+        ))
+        .unwrap()
     })
 }
 
 fn dmy() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE}),?\s+(\d{{4}})\b")).unwrap()
+        Regex::new(&format!(
+            r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH_RE}),?\s+(\d{{4}})\b"
+        ))
+        .unwrap()
     })
 }
 
@@ -75,20 +91,30 @@ fn dmy() -> &'static Regex {
 pub fn find_days(text: &str) -> Vec<(std::ops::Range<usize>, Day)> {
     let mut out = Vec::new();
     for c in mdy().captures_iter(text) {
-        let (Some(all), Some(m), Some(d), Some(y)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
+        let (Some(all), Some(m), Some(d), Some(y)) = (c.get(0), c.get(1), c.get(2), c.get(3))
+        else {
             continue;
         };
-        if let (Some(m), Ok(d), Ok(y)) = (month_number(m.as_str()), d.as_str().parse(), y.as_str().parse()) {
+        if let (Some(m), Ok(d), Ok(y)) = (
+            month_number(m.as_str()),
+            d.as_str().parse(),
+            y.as_str().parse(),
+        ) {
             if let Some(day) = make_day(y, m, d) {
                 out.push((all.range(), day));
             }
         }
     }
     for c in dmy().captures_iter(text) {
-        let (Some(all), Some(d), Some(m), Some(y)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
+        let (Some(all), Some(d), Some(m), Some(y)) = (c.get(0), c.get(1), c.get(2), c.get(3))
+        else {
             continue;
         };
-        if let (Some(m), Ok(d), Ok(y)) = (month_number(m.as_str()), d.as_str().parse(), y.as_str().parse()) {
+        if let (Some(m), Ok(d), Ok(y)) = (
+            month_number(m.as_str()),
+            d.as_str().parse(),
+            y.as_str().parse(),
+        ) {
             if let Some(day) = make_day(y, m, d) {
                 out.push((all.range(), day));
             }
@@ -119,12 +145,27 @@ mod tests {
 
     #[test]
     fn forms() {
-        assert_eq!(whole_line_day("July 18, 1941").map(|d| d.iso()), Some("1941-07-18".into()));
-        assert_eq!(whole_line_day("January 16th, 1945").map(|d| d.iso()), Some("1945-01-16".into()));
-        assert_eq!(whole_line_day("**May 25, 1946**  ").map(|d| d.iso()), Some("1946-05-25".into()));
+        assert_eq!(
+            whole_line_day("July 18, 1941").map(|d| d.iso()),
+            Some("1941-07-18".into())
+        );
+        assert_eq!(
+            whole_line_day("January 16th, 1945").map(|d| d.iso()),
+            Some("1945-01-16".into())
+        );
+        assert_eq!(
+            whole_line_day("**May 25, 1946**  ").map(|d| d.iso()),
+            Some("1946-05-25".into())
+        );
         assert_eq!(whole_line_day("Sent on May 25, 1946"), None);
-        assert_eq!(last_day("Telegram …, 28 September 1945").map(|d| d.iso()), Some("1945-09-28".into()));
+        assert_eq!(
+            last_day("Telegram …, 28 September 1945").map(|d| d.iso()),
+            Some("1945-09-28".into())
+        );
         assert_eq!(whole_line_day("September 31, 1944"), None);
-        assert_eq!(whole_line_day("Sept. 28, 1945").map(|d| d.iso()), Some("1945-09-28".into()));
+        assert_eq!(
+            whole_line_day("Sept. 28, 1945").map(|d| d.iso()),
+            Some("1945-09-28".into())
+        );
     }
 }

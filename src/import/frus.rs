@@ -32,7 +32,9 @@ fn endnotes(lines: &[&str]) -> Option<(usize, Vec<String>)> {
     let mut start = end;
     let mut expected: Option<usize> = None;
     while start > 0 {
-        let Some(c) = endnote_re().captures(lines[start - 1]) else { break };
+        let Some(c) = endnote_re().captures(lines[start - 1]) else {
+            break;
+        };
         let n: usize = c.get(1).and_then(|m| m.as_str().parse().ok())?;
         if let Some(e) = expected {
             if n != e {
@@ -43,7 +45,12 @@ fn endnotes(lines: &[&str]) -> Option<(usize, Vec<String>)> {
         if n == 1 {
             let texts = lines[start..end]
                 .iter()
-                .filter_map(|l| endnote_re().captures(l).and_then(|c| c.get(2)).map(|m| m.as_str().trim().to_string()))
+                .filter_map(|l| {
+                    endnote_re()
+                        .captures(l)
+                        .and_then(|c| c.get(2))
+                        .map(|m| m.as_str().trim().to_string())
+                })
                 .collect();
             return Some((start, texts));
         }
@@ -58,7 +65,11 @@ fn glued_numbers(line: &str) -> Vec<(std::ops::Range<usize>, usize)> {
     for c in glued_re().captures_iter(line) {
         let Some(d) = c.get(1) else { continue };
         // A longer number (`Iran1921`) or a word going on is not a note number.
-        if line[d.end()..].chars().next().is_some_and(|ch| ch.is_alphanumeric()) {
+        if line[d.end()..]
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_alphanumeric())
+        {
             continue;
         }
         if let Ok(v) = d.as_str().parse() {
@@ -71,7 +82,11 @@ fn glued_numbers(line: &str) -> Vec<(std::ops::Range<usize>, usize)> {
 /// The offset between the list (1..=n) and the glued numbers that covers most of them.
 fn infer_offset(candidates: &[usize], n: usize) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
-    let mut starts: Vec<usize> = candidates.iter().filter(|&&v| v >= 1).map(|v| v - 1).collect();
+    let mut starts: Vec<usize> = candidates
+        .iter()
+        .filter(|&&v| v >= 1)
+        .map(|v| v - 1)
+        .collect();
     starts.sort_unstable();
     starts.dedup();
     for k in starts {
@@ -85,8 +100,14 @@ fn infer_offset(candidates: &[usize], n: usize) -> Option<usize> {
 
 pub fn looks_like(text: &str) -> bool {
     let lines: Vec<&str> = text.lines().collect();
-    let Some((start, notes)) = endnotes(&lines) else { return false };
-    let candidates: Vec<usize> = lines[..start].iter().flat_map(|l| glued_numbers(l)).map(|(_, v)| v).collect();
+    let Some((start, notes)) = endnotes(&lines) else {
+        return false;
+    };
+    let candidates: Vec<usize> = lines[..start]
+        .iter()
+        .flat_map(|l| glued_numbers(l))
+        .map(|(_, v)| v)
+        .collect();
     infer_offset(&candidates, notes.len()).is_some()
         || lines.iter().any(|l| l.trim_start().starts_with("[Page "))
 }
@@ -97,13 +118,18 @@ pub fn looks_like(text: &str) -> bool {
 /// followed by a name or title (`the President Roosevelt`).
 pub(crate) fn link_generic_forms(line: &str) -> String {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"\b([Tt]he (Secretary|Generalissimo|President))\b").unwrap());
+    let re =
+        RE.get_or_init(|| Regex::new(r"\b([Tt]he (Secretary|Generalissimo|President))\b").unwrap());
     let mut out = String::with_capacity(line.len());
     let mut last = 0;
     for c in re.captures_iter(line) {
-        let (Some(all), Some(which)) = (c.get(1), c.get(2)) else { continue };
+        let (Some(all), Some(which)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
         let rest = &line[all.end()..];
-        if rest.starts_with(" of ") || rest.starts_with(' ') && rest[1..].starts_with(|ch: char| ch.is_uppercase()) {
+        if rest.starts_with(" of ")
+            || rest.starts_with(' ') && rest[1..].starts_with(|ch: char| ch.is_uppercase())
+        {
             continue;
         }
         // Already a link text (`[the Secretary](person:…)`).
@@ -125,17 +151,18 @@ pub(crate) fn link_generic_forms(line: &str) -> String {
 
 fn kind_of(title: &str) -> Option<String> {
     let t = title.to_lowercase();
-    let k = if t.starts_with("memorandum of conversation") || t.starts_with("record of conversation") {
-        "record of conversation"
-    } else if t.starts_with("memorandum") {
-        "memorandum"
-    } else if t.starts_with("telegram") {
-        "telegram"
-    } else if t.starts_with("letter") {
-        "letter"
-    } else {
-        return None;
-    };
+    let k =
+        if t.starts_with("memorandum of conversation") || t.starts_with("record of conversation") {
+            "record of conversation"
+        } else if t.starts_with("memorandum") {
+            "memorandum"
+        } else if t.starts_with("telegram") {
+            "telegram"
+        } else if t.starts_with("letter") {
+            "letter"
+        } else {
+            return None;
+        };
     Some(k.to_string())
 }
 
@@ -143,8 +170,16 @@ pub fn import(text: &str) -> Imported {
     let lines: Vec<&str> = text.lines().collect();
     let (note_start, note_texts) = endnotes(&lines).unwrap_or((lines.len(), Vec::new()));
     let body_lines = &lines[..note_start];
-    let candidates: Vec<usize> = body_lines.iter().flat_map(|l| glued_numbers(l)).map(|(_, v)| v).collect();
-    let offset = if note_texts.is_empty() { None } else { infer_offset(&candidates, note_texts.len()) };
+    let candidates: Vec<usize> = body_lines
+        .iter()
+        .flat_map(|l| glued_numbers(l))
+        .map(|(_, v)| v)
+        .collect();
+    let offset = if note_texts.is_empty() {
+        None
+    } else {
+        infer_offset(&candidates, note_texts.len())
+    };
 
     // Glued numbers → markers, first occurrence of each label only.
     let mut seen = std::collections::HashSet::new();
@@ -177,7 +212,10 @@ pub fn import(text: &str) -> Imported {
             i += 1;
         }
     }
-    let title = converted.get(i).map(|l| l.trim().to_string()).unwrap_or_default();
+    let title = converted
+        .get(i)
+        .map(|l| l.trim().to_string())
+        .unwrap_or_default();
     let mut first = Message {
         kind: kind_of(&title),
         title,
@@ -201,7 +239,10 @@ pub fn import(text: &str) -> Imported {
             while t < converted.len() && converted[t].trim().is_empty() {
                 t += 1;
             }
-            let etitle = converted.get(t).map(|l| l.trim().to_string()).unwrap_or_default();
+            let etitle = converted
+                .get(t)
+                .map(|l| l.trim().to_string())
+                .unwrap_or_default();
             let (from, to) = persons::from_to(&etitle, false);
             enclosures.push(Message {
                 title: etitle,
@@ -216,7 +257,11 @@ pub fn import(text: &str) -> Imported {
         j += 1;
     }
     for e in &mut enclosures {
-        let opening = e.body.iter().find(|l| !l.trim().is_empty()).map(|l| l.trim_start().to_lowercase());
+        let opening = e
+            .body
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim_start().to_lowercase());
         if opening.is_some_and(|o| o.starts_with("dear ") || o.starts_with("my dear ")) {
             e.kind = Some("letter".into());
         }
@@ -250,7 +295,10 @@ pub fn import(text: &str) -> Imported {
             m.id_hint = base.as_ref().map(|b| format!("{b}-enclosure"));
         }
     }
-    Imported { messages, ..Default::default() }
+    Imported {
+        messages,
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]
@@ -266,10 +314,11 @@ mod tests {
 
     #[test]
     fn glued() {
-        let v: Vec<usize> = glued_numbers("Ministers57 and President.58 but 1,500 and Iran1921 and Iran60")
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect();
+        let v: Vec<usize> =
+            glued_numbers("Ministers57 and President.58 but 1,500 and Iran1921 and Iran60")
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect();
         assert_eq!(v, vec![57, 58, 60]);
     }
 
@@ -279,8 +328,14 @@ mod tests {
             link_generic_forms("The Secretary said the Secretary of State and Secretary Byrnes told the Generalissimo’s aide"),
             "[The Secretary](person:byrnes) said the Secretary of State and Secretary Byrnes told [the Generalissimo](person:stalin)’s aide"
         );
-        assert_eq!(link_generic_forms("the First Secretary of Embassy"), "the First Secretary of Embassy");
-        assert_eq!(link_generic_forms("the President Roosevelt"), "the President Roosevelt");
+        assert_eq!(
+            link_generic_forms("the First Secretary of Embassy"),
+            "the First Secretary of Embassy"
+        );
+        assert_eq!(
+            link_generic_forms("the President Roosevelt"),
+            "the President Roosevelt"
+        );
     }
 
     #[test]

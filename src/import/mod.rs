@@ -197,15 +197,32 @@ pub struct VolumeOptions<'a> {
 }
 
 /// Convert several raw files `(name, text)` into one volume, in the order given.
-pub fn import_volume(inputs: &[(&str, &str)], title: Option<&str>, convention: Option<Convention>) -> String {
-    import_volume_with(inputs, &VolumeOptions { title, source: None, convention }).0
+pub fn import_volume(
+    inputs: &[(&str, &str)],
+    title: Option<&str>,
+    convention: Option<Convention>,
+) -> String {
+    import_volume_with(
+        inputs,
+        &VolumeOptions {
+            title,
+            source: None,
+            convention,
+        },
+    )
+    .0
 }
 
 /// As [`import_volume`], with a source and the warnings (each prefixed with its input's name).
 pub fn import_volume_with(inputs: &[(&str, &str)], opts: &VolumeOptions) -> (String, Vec<String>) {
     let imported: Vec<Imported> = inputs
         .iter()
-        .map(|(_, text)| import_text(text, opts.convention.unwrap_or_else(|| detect_convention(text))))
+        .map(|(_, text)| {
+            import_text(
+                text,
+                opts.convention.unwrap_or_else(|| detect_convention(text)),
+            )
+        })
         .collect();
     let mut warnings = Vec::new();
     for ((name, _), imp) in inputs.iter().zip(&imported) {
@@ -217,14 +234,24 @@ pub fn import_volume_with(inputs: &[(&str, &str)], opts: &VolumeOptions) -> (Str
         .title
         .map(str::to_string)
         .or_else(|| imported.iter().find_map(|i| i.title.clone()))
-        .or_else(|| imported.iter().find_map(|i| i.messages.first().map(|m| without_markers(&m.title))))
+        .or_else(|| {
+            imported
+                .iter()
+                .find_map(|i| i.messages.first().map(|m| without_markers(&m.title)))
+        })
         .or_else(|| inputs.first().map(|(n, _)| n.to_string()));
-    let source = opts
-        .source
-        .map(str::to_string)
-        .or_else(|| if imported.len() == 1 { imported[0].source.clone() } else { None });
+    let source = opts.source.map(str::to_string).or_else(|| {
+        if imported.len() == 1 {
+            imported[0].source.clone()
+        } else {
+            None
+        }
+    });
     let refs: Vec<&Imported> = imported.iter().collect();
-    (render_volume(title.as_deref(), source.as_deref(), &refs), warnings)
+    (
+        render_volume(title.as_deref(), source.as_deref(), &refs),
+        warnings,
+    )
 }
 
 /// A front-matter value: quoted when YAML would read it otherwise.
@@ -284,7 +311,10 @@ pub fn render_volume(title: Option<&str>, source: Option<&str>, imports: &[&Impo
             if any_message {
                 // Text before the first message of a later file would otherwise fall into
                 // the previous message: give it a group of its own.
-                let name = imp.title.clone().unwrap_or_else(|| "Front matter".to_string());
+                let name = imp
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| "Front matter".to_string());
                 let _ = write!(out, "\n# {}\n", one_line(&name));
                 group = None;
             }
@@ -294,7 +324,11 @@ pub fn render_volume(title: Option<&str>, source: Option<&str>, imports: &[&Impo
         for m in &imp.messages {
             if m.group.is_some() && m.group != group {
                 group = m.group.clone();
-                let _ = write!(out, "\n# {}\n", one_line(group.as_deref().unwrap_or_default()));
+                let _ = write!(
+                    out,
+                    "\n# {}\n",
+                    one_line(group.as_deref().unwrap_or_default())
+                );
             }
             let base = m.id_base();
             let n = used.entry(base.clone()).or_insert(0);
@@ -327,7 +361,11 @@ fn write_lines(out: &mut String, lines: &[String]) {
 
 fn render_message(out: &mut String, m: &Message, id: &str) {
     let title = one_line(&m.title);
-    let _ = write!(out, "\n## {}\n", if title.is_empty() { "Untitled" } else { &title });
+    let _ = write!(
+        out,
+        "\n## {}\n",
+        if title.is_empty() { "Untitled" } else { &title }
+    );
     let _ = writeln!(out, "id: {id}");
     let mut field = |k: &str, v: &Option<String>| {
         if let Some(v) = v {
@@ -423,7 +461,10 @@ pub fn run_cli(args: ImportArgs) -> i32 {
             return 1;
         }
     }
-    let inputs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let inputs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let opts = VolumeOptions {
         title: args.title.as_deref(),
         source: args.source.as_deref(),
@@ -436,14 +477,21 @@ pub fn run_cli(args: ImportArgs) -> i32 {
     match &args.output {
         Some(out) => {
             if let Err(e) = std::fs::write(out, volume) {
-                eprintln!("error: cannot write {}: {e}; check the folder exists and is writable", out.display());
+                eprintln!(
+                    "error: cannot write {}: {e}; check the folder exists and is writable",
+                    out.display()
+                );
                 return 1;
             }
         }
         None => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(volume.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+            if stdout
+                .write_all(volume.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
                 // A closed pipe (`| head`) is not an error of the import.
                 return 0;
             }

@@ -53,25 +53,45 @@ fn is_caps_line(line: &str) -> bool {
 fn words(p: &Para) -> Vec<String> {
     p.lines
         .iter()
-        .flat_map(|l| l.split(|c: char| !c.is_alphabetic()).map(str::to_uppercase).collect::<Vec<_>>())
+        .flat_map(|l| {
+            l.split(|c: char| !c.is_alphabetic())
+                .map(str::to_uppercase)
+                .collect::<Vec<_>>()
+        })
         .filter(|w| !w.is_empty())
         .collect()
 }
 
 fn has_keyword(p: &Para) -> bool {
-    words(p).iter().any(|w| matches!(w.as_str(), "FROM" | "TO" | "FOR" | "MESSAGE" | "REPLY"))
+    words(p)
+        .iter()
+        .any(|w| matches!(w.as_str(), "FROM" | "TO" | "FOR" | "MESSAGE" | "REPLY"))
 }
 
 fn has_recipient(ps: &[&Para]) -> bool {
-    ps.iter().any(|p| words(p).iter().any(|w| w == "TO" || w == "FOR"))
+    ps.iter()
+        .any(|p| words(p).iter().any(|w| w == "TO" || w == "FOR"))
 }
 
 /// `PERSONAL AND SECRET`, `COPY. SECRET`: a classification line of a heading.
 fn classification_only(p: &Para) -> bool {
     let w = words(p);
     !w.is_empty()
-        && w.iter().all(|w| matches!(w.as_str(), "PERSONAL" | "SECRET" | "MOST" | "AND" | "COPY" | "STRICTLY" | "TOP" | "CONFIDENTIAL"))
-        && w.iter().any(|w| w == "SECRET" || w == "PERSONAL" || w == "CONFIDENTIAL")
+        && w.iter().all(|w| {
+            matches!(
+                w.as_str(),
+                "PERSONAL"
+                    | "SECRET"
+                    | "MOST"
+                    | "AND"
+                    | "COPY"
+                    | "STRICTLY"
+                    | "TOP"
+                    | "CONFIDENTIAL"
+            )
+        })
+        && w.iter()
+            .any(|w| w == "SECRET" || w == "PERSONAL" || w == "CONFIDENTIAL")
 }
 
 fn split_paras(text: &str) -> Vec<Para> {
@@ -79,8 +99,15 @@ fn split_paras(text: &str) -> Vec<Para> {
     let mut cur: Vec<String> = Vec::new();
     let flush = |cur: &mut Vec<String>, out: &mut Vec<Para>| {
         if !cur.is_empty() {
-            let kind = if cur.iter().all(|l| is_caps_line(l)) { Kind::Caps } else { Kind::Text };
-            out.push(Para { kind, lines: std::mem::take(cur) });
+            let kind = if cur.iter().all(|l| is_caps_line(l)) {
+                Kind::Caps
+            } else {
+                Kind::Text
+            };
+            out.push(Para {
+                kind,
+                lines: std::mem::take(cur),
+            });
         }
     };
     for line in text.lines() {
@@ -98,7 +125,10 @@ fn split_paras(text: &str) -> Vec<Para> {
         };
         if let Some(kind) = single {
             flush(&mut cur, &mut out);
-            out.push(Para { kind, lines: vec![line.to_string()] });
+            out.push(Para {
+                kind,
+                lines: vec![line.to_string()],
+            });
         } else {
             cur.push(line.to_string());
         }
@@ -132,7 +162,9 @@ pub fn looks_like(text: &str) -> bool {
     let sent = text.lines().filter(|l| sent_on(l).is_some()).count();
     let supers = text.chars().any(|c| SUPERSCRIPTS.contains(&c));
     let paras = split_paras(text);
-    let headings = (0..paras.len()).filter(|&i| heading_start(&paras, i)).count();
+    let headings = (0..paras.len())
+        .filter(|&i| heading_start(&paras, i))
+        .count();
     sent >= 1 || headings >= 2 || (supers && headings >= 1)
 }
 
@@ -145,7 +177,9 @@ fn heading_start(paras: &[Para], i: usize) -> bool {
         return true;
     }
     classification_only(p)
-        && paras.get(i + 1).is_some_and(|n| n.kind == Kind::Caps && (has_keyword(n) || classification_only(n)))
+        && paras
+            .get(i + 1)
+            .is_some_and(|n| n.kind == Kind::Caps && (has_keyword(n) || classification_only(n)))
 }
 
 /// The heading paragraphs starting at `i`: classification lines and, while no addressee is
@@ -154,7 +188,9 @@ fn heading_end(paras: &[Para], i: usize) -> usize {
     let mut j = i + 1;
     while let Some(p) = paras.get(j) {
         let so_far: Vec<&Para> = paras[i..j].iter().collect();
-        if p.kind == Kind::Caps && (classification_only(p) || (!has_recipient(&so_far) && has_keyword(p))) {
+        if p.kind == Kind::Caps
+            && (classification_only(p) || (!has_recipient(&so_far) && has_keyword(p)))
+        {
             j += 1;
         } else {
             break;
@@ -164,11 +200,15 @@ fn heading_end(paras: &[Para], i: usize) -> usize {
 }
 
 fn ends_sentence(line: &str) -> bool {
-    line.trim_end().ends_with(['.', '!', '?', ':', ';', '"', '”', '’', '\'', ')', '*', ']'])
+    line.trim_end()
+        .ends_with(['.', '!', '?', ':', ';', '"', '”', '’', '\'', ')', '*', ']'])
 }
 
 fn starts_lowercase(line: &str) -> bool {
-    line.trim_start().chars().next().is_some_and(|c| c.is_lowercase())
+    line.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase())
 }
 
 /// A word broken at the end of a page or line: a letter, then the hyphen.
@@ -247,10 +287,23 @@ struct Draft {
 }
 
 fn title_and_source(prelude: &[Para]) -> (Option<String>, Option<String>) {
-    let title = prelude.first().map(|p| p.lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(", "));
-    let press = prelude.iter().position(|p| p.lines.iter().any(|l| l.to_uppercase().contains("PRESS")));
+    let title = prelude.first().map(|p| {
+        p.lines
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let press = prelude
+        .iter()
+        .position(|p| p.lines.iter().any(|l| l.to_uppercase().contains("PRESS")));
     let source = press.map(|i| {
-        let mut s = prelude[i].lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(", ");
+        let mut s = prelude[i]
+            .lines
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(", ");
         let year = prelude[i + 1..].iter().find_map(|p| {
             let t = p.lines.first()?.trim();
             (t.len() == 4 && t.chars().all(|c| c.is_ascii_digit())).then(|| t.to_string())
@@ -272,7 +325,9 @@ pub fn import(text: &str) -> Imported {
         .iter()
         .position(|p| p.lines.len() == 1 && p.lines[0].trim().eq_ignore_ascii_case("preface"))
         .map_or(0, |i| i + 1);
-    let mut first = (after_preface..paras.len()).find(|&i| heading_start(&paras, i)).unwrap_or(paras.len());
+    let mut first = (after_preface..paras.len())
+        .find(|&i| heading_start(&paras, i))
+        .unwrap_or(paras.len());
     while first > after_preface && matches!(paras[first - 1].kind, Kind::Sent(_)) {
         first -= 1;
     }
@@ -315,13 +370,22 @@ pub fn import(text: &str) -> Imported {
                 let end = heading_end(&paras, i);
                 let heading: Vec<String> = paras[i..end]
                     .iter()
-                    .flat_map(|q| q.lines.iter().map(|l| superscripts_to_markers(l.trim().trim_matches('*').trim())))
+                    .flat_map(|q| {
+                        q.lines
+                            .iter()
+                            .map(|l| superscripts_to_markers(l.trim().trim_matches('*').trim()))
+                    })
                     .collect();
                 let sent = pending.iter().rev().find_map(|q| match q.kind {
                     Kind::Sent(d) => Some(d),
                     _ => None,
                 });
-                drafts.push(Draft { heading, body: std::mem::take(&mut pending), sent, has_text: false });
+                drafts.push(Draft {
+                    heading,
+                    body: std::mem::take(&mut pending),
+                    sent,
+                    has_text: false,
+                });
                 i = end;
             }
             _ => {
@@ -409,7 +473,14 @@ pub fn import(text: &str) -> Imported {
             ..Default::default()
         });
     }
-    Imported { title, source, prelude, messages, warnings, ..Default::default() }
+    Imported {
+        title,
+        source,
+        prelude,
+        messages,
+        warnings,
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]
@@ -418,7 +489,10 @@ mod tests {
 
     #[test]
     fn superscripts() {
-        assert_eq!(superscripts_to_markers("Moscow,³ which ¹⁰¹"), "Moscow,[^3] which [^101]");
+        assert_eq!(
+            superscripts_to_markers("Moscow,³ which ¹⁰¹"),
+            "Moscow,[^3] which [^101]"
+        );
     }
 
     #[test]
@@ -432,11 +506,26 @@ mod tests {
     #[test]
     fn hyphen_join_across_page() {
         let mut body = vec![
-            Para { kind: Kind::Text, lines: vec!["pilots will suc-".into()] },
-            Para { kind: Kind::Page("72".into()), lines: vec!["72".into()] },
+            Para {
+                kind: Kind::Text,
+                lines: vec!["pilots will suc-".into()],
+            },
+            Para {
+                kind: Kind::Page("72".into()),
+                lines: vec!["72".into()],
+            },
         ];
-        push_text(&mut body, Para { kind: Kind::Text, lines: vec!["ceed in mastering them.".into()] });
+        push_text(
+            &mut body,
+            Para {
+                kind: Kind::Text,
+                lines: vec!["ceed in mastering them.".into()],
+            },
+        );
         assert_eq!(body.len(), 1);
-        assert_eq!(body[0].lines, vec!["pilots will succeed [Page 72] in mastering them.".to_string()]);
+        assert_eq!(
+            body[0].lines,
+            vec!["pilots will succeed [Page 72] in mastering them.".to_string()]
+        );
     }
 }

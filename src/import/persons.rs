@@ -35,7 +35,12 @@ pub fn from_to(title: &str, for_is_to: bool) -> (Vec<&'static str>, Vec<&'static
     let mut i = 0;
     while i < words.len() {
         let lw = words[i].to_lowercase();
-        let next = |k: usize| words.get(i + k).map(|w| w.to_lowercase()).unwrap_or_default();
+        let next = |k: usize| {
+            words
+                .get(i + k)
+                .map(|w| w.to_lowercase())
+                .unwrap_or_default()
+        };
         if lw == "to" && next(1) == "message" && next(2) == "from" {
             // `REPLY … TO MESSAGE FROM PRESIDENT ROOSEVELT`: Roosevelt is the addressee.
             state = 2;
@@ -63,18 +68,33 @@ mod tests {
 
     #[test]
     fn headings() {
-        assert_eq!(from_to("J. V. STALIN TO F. ROOSEVELT", true), (vec!["stalin"], vec!["roosevelt"]));
         assert_eq!(
-            from_to("REPLY FROM PREMIER STALIN TO MESSAGE FROM PRESIDENT ROOSEVELT", true),
+            from_to("J. V. STALIN TO F. ROOSEVELT", true),
             (vec!["stalin"], vec!["roosevelt"])
         );
         assert_eq!(
-            from_to("MESSAGE TO PRESIDENT ROOSEVELT FROM MARSHAL STALIN AND PRIME MINISTER CHURCHILL", true),
+            from_to(
+                "REPLY FROM PREMIER STALIN TO MESSAGE FROM PRESIDENT ROOSEVELT",
+                true
+            ),
+            (vec!["stalin"], vec!["roosevelt"])
+        );
+        assert_eq!(
+            from_to(
+                "MESSAGE TO PRESIDENT ROOSEVELT FROM MARSHAL STALIN AND PRIME MINISTER CHURCHILL",
+                true
+            ),
             (vec!["stalin", "churchill"], vec!["roosevelt"])
         );
-        assert_eq!(from_to("TO PRESIDENT ROOSEVELT FROM PREMIER STALIN", true), (vec!["stalin"], vec!["roosevelt"]));
         assert_eq!(
-            from_to("PERSONAL AND MOST SECRET MESSAGE FOR MARSHAL STALIN FROM Mr CHURCHILL", true),
+            from_to("TO PRESIDENT ROOSEVELT FROM PREMIER STALIN", true),
+            (vec!["stalin"], vec!["roosevelt"])
+        );
+        assert_eq!(
+            from_to(
+                "PERSONAL AND MOST SECRET MESSAGE FOR MARSHAL STALIN FROM Mr CHURCHILL",
+                true
+            ),
             (vec!["churchill"], vec!["stalin"])
         );
         assert_eq!(

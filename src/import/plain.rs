@@ -8,6 +8,13 @@ pub fn import(text: &str) -> Imported {
         return Imported::default();
     };
     let title = lines[t].trim().trim_start_matches('#').trim().to_string();
-    let m = Message { title, body: lines[t + 1..].to_vec(), ..Default::default() };
-    Imported { messages: vec![m], ..Default::default() }
+    let m = Message {
+        title,
+        body: lines[t + 1..].to_vec(),
+        ..Default::default()
+    };
+    Imported {
+        messages: vec![m],
+        ..Default::default()
+    }
 }

@@ -76,7 +76,10 @@ pub fn import(text: &str) -> Imported {
     let mut header_rest = Vec::new();
     let bolds: Vec<String> = bold_re()
         .captures_iter(&header)
-        .filter_map(|c| c.get(1).map(|s| s.as_str().split_whitespace().collect::<Vec<_>>().join(" ")))
+        .filter_map(|c| {
+            c.get(1)
+                .map(|s| s.as_str().split_whitespace().collect::<Vec<_>>().join(" "))
+        })
         .collect();
     for b in &bolds {
         match dates::whole_line_day(b) {
@@ -112,12 +115,24 @@ pub fn import(text: &str) -> Imported {
         match label.as_str() {
             "Citation" => m.source = Some(joined(&value.concat())),
             "Original Language" => m.lang = Some(lang_code(&joined(&value.concat()))),
-            "Summary" => summary.extend(value.iter().flat_map(|p| p.iter().cloned().chain([String::new()]))),
-            "Contents" => contents.extend(value.iter().flat_map(|p| p.iter().cloned().chain([String::new()]))),
+            "Summary" => summary.extend(
+                value
+                    .iter()
+                    .flat_map(|p| p.iter().cloned().chain([String::new()])),
+            ),
+            "Contents" => contents.extend(
+                value
+                    .iter()
+                    .flat_map(|p| p.iter().cloned().chain([String::new()])),
+            ),
             _ => {
                 // A field the importer does not know stays in the text with its label.
                 contents.push(format!("{label}:"));
-                contents.extend(value.iter().flat_map(|p| p.iter().cloned().chain([String::new()])));
+                contents.extend(
+                    value
+                        .iter()
+                        .flat_map(|p| p.iter().cloned().chain([String::new()])),
+                );
             }
         }
         i = j;
@@ -128,12 +143,29 @@ pub fn import(text: &str) -> Imported {
     let (from, to) = persons::from_to(&m.title, false);
     m.from = from.into_iter().map(String::from).collect();
     m.to = to.into_iter().map(String::from).collect();
-    let first_word = m.title.split_whitespace().next().unwrap_or("").to_lowercase();
-    if ["memorandum", "telegram", "letter", "note", "report", "message"].contains(&first_word.as_str()) {
+    let first_word = m
+        .title
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if [
+        "memorandum",
+        "telegram",
+        "letter",
+        "note",
+        "report",
+        "message",
+    ]
+    .contains(&first_word.as_str())
+    {
         m.kind = Some(first_word);
     }
     if m.date.is_none() {
         m.date = dates::last_day(&m.title).map(|d| d.iso());
     }
-    Imported { messages: vec![m], ..Default::default() }
+    Imported {
+        messages: vec![m],
+        ..Default::default()
+    }
 }

@@ -14,7 +14,10 @@ fn title_re() -> &'static Regex {
 
 /// The index of the title line if the first non-blank line is one (`Telegram from … to …`).
 pub fn title_line(text: &str) -> Option<usize> {
-    let (i, line) = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty())?;
+    let (i, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty())?;
     title_re().is_match(line).then_some(i)
 }
 
@@ -37,7 +40,10 @@ pub(crate) fn cut_inline_bodies(text: &str) -> (String, Vec<(String, String)>) {
     'scan: while let Some(pos) = rest.find('[') {
         let after = &rest[pos + 1..];
         for label in &labels {
-            if let Some(tail) = after.strip_prefix(label.as_str()).and_then(|t| t.strip_prefix(':')) {
+            if let Some(tail) = after
+                .strip_prefix(label.as_str())
+                .and_then(|t| t.strip_prefix(':'))
+            {
                 if notes.iter().any(|(l, _): &(String, String)| l == label) {
                     continue;
                 }
@@ -74,7 +80,10 @@ pub(crate) fn cut_inline_bodies(text: &str) -> (String, Vec<(String, String)>) {
 
 pub fn import(text: &str) -> Imported {
     let (converted, notes) = cut_inline_bodies(text);
-    let lines: Vec<String> = converted.lines().map(|l| l.trim_end().to_string()).collect();
+    let lines: Vec<String> = converted
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect();
     let Some(t) = lines.iter().position(|l| !l.trim().is_empty()) else {
         return Imported::default();
     };
@@ -92,7 +101,10 @@ pub fn import(text: &str) -> Imported {
         to: to.into_iter().map(String::from).collect(),
         kind: kind.filter(|_| title_line(text).is_some()),
         // Word ends each paragraph with one line break; Markdown needs a blank line.
-        body: lines[t + 1..].iter().flat_map(|l| [l.clone(), String::new()]).collect(),
+        body: lines[t + 1..]
+            .iter()
+            .flat_map(|l| [l.clone(), String::new()])
+            .collect(),
         notes,
         ..Default::default()
     };
@@ -100,7 +112,10 @@ pub fn import(text: &str) -> Imported {
         m.from.clear();
         m.to.clear();
     }
-    Imported { messages: vec![m], ..Default::default() }
+    Imported {
+        messages: vec![m],
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]
@@ -109,9 +124,17 @@ mod tests {
 
     #[test]
     fn bodies_cut_and_markers_renamed() {
-        let (t, n) = cut_inline_bodies("Title[footnoteRef:1] [1:  A note [sic].] \nText[footnoteRef:2]. More. [2:  Two.] ");
+        let (t, n) = cut_inline_bodies(
+            "Title[footnoteRef:1] [1:  A note [sic].] \nText[footnoteRef:2]. More. [2:  Two.] ",
+        );
         assert_eq!(t, "Title[^1]  \nText[^2]. More.  ");
-        assert_eq!(n, vec![("1".into(), "A note [sic].".into()), ("2".into(), "Two.".into())]);
+        assert_eq!(
+            n,
+            vec![
+                ("1".into(), "A note [sic].".into()),
+                ("2".into(), "Two.".into())
+            ]
+        );
     }
 
     #[test]
