@@ -133,3 +133,19 @@ fn crlf_and_bom() {
         md(WORD, Convention::WordExport)
     );
 }
+
+#[test]
+fn ocr_two_date_lines_in_a_row() {
+    let t = "Preface\n\nx\n\nMESSAGE TO PRESIDENT ROOSEVELT FROM MARSHAL STALIN AND PRIME MINISTER CHURCHILL\n\nText.\n\nCHURCHILL\nSTALIN\n\nOctober 10, 1944\n\nOctober 12, 1944\n\nTO THE PRIME MINISTER, Mr CHURCHILL\n\nDear Mr Churchill,\n";
+    let imp = import_text(t, Convention::OcrBook);
+    assert_eq!(imp.messages[0].date.as_deref(), Some("1944-10-10"));
+    assert_eq!(
+        imp.messages[0].from,
+        vec!["stalin".to_string(), "churchill".to_string()]
+    );
+    assert_eq!(imp.messages[1].date, None);
+    assert!(imp.warnings.iter().any(|w| w.contains("1944-10-12")));
+    assert!(imp
+        .markdown
+        .contains("October 10, 1944\n\nOctober 12, 1944\n\n## TO THE PRIME MINISTER"));
+}

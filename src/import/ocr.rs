@@ -429,14 +429,34 @@ pub fn import(text: &str) -> Imported {
         } else {
             from.into_iter().map(String::from).collect()
         };
-        let mut date = d.body.iter().rev().find_map(|q| match q.kind {
-            Kind::Date(day) => Some(day),
-            _ => None,
-        });
+        // The last closing date; of two date lines in a row, the first closes the text
+        // (the second is reported: it may be the next message's date).
+        let dated: Vec<(usize, Day)> = d
+            .body
+            .iter()
+            .enumerate()
+            .filter_map(|(k, q)| match q.kind {
+                Kind::Date(day) => Some((k, day)),
+                _ => None,
+            })
+            .collect();
+        let mut run = dated.len();
+        while run > 1 && dated[run - 2].0 + 1 == dated[run - 1].0 {
+            run -= 1;
+        }
+        let mut date = run.checked_sub(1).and_then(|r| dated.get(r)).map(|&(_, day)| day);
+        if dated.len() > run {
+            let extra: Vec<String> = dated[run..].iter().map(|(_, x)| x.iso()).collect();
+            warnings.push(format!(
+                "message \"{short}\" closes with several date lines; `date:` is {}, the later {} may be the date of the next message, printed before its heading",
+                date.map(|x| x.iso()).unwrap_or_default(),
+                extra.join(", ")
+            ));
+        }
         if let (Some(dt), Some(s)) = (date, d.sent) {
             if dt > s {
                 warnings.push(format!(
-                    "message \"{short}\" (sent {}) closes with the date {}, after it was sent: a page from elsewhere in the book seems to be bound in here; `date:` left out, check the page order",
+                    "message \"{short}\" (sent {}) closes with the date {}, after it was sent: the line may be the date of the next message, or a page is bound in the wrong place; `date:` left out, check the page order",
                     s.iso(),
                     dt.iso()
                 ));
