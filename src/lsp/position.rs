@@ -31,7 +31,7 @@ impl Encoding {
     /// Chooses UTF-8 when the client offers it, else the mandatory UTF-16.
     pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
         match offered {
-            Some(kinds) if kinds.iter().any(|k| *k == PositionEncodingKind::UTF8) => Encoding::Utf8,
+            Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
             _ => Encoding::Utf16,
         }
     }
@@ -284,5 +284,43 @@ mod tests {
     #[test]
     fn mixed_stress_roundtrip() {
         roundtrip_all("x😀\r\n\r\n\rЖ\u{301}𝄞\n\n🇺🇸 end\r");
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Text from pieces that stress the conversions.
+        fn text() -> impl Strategy<Value = String> {
+            let piece = prop::sample::select(vec![
+                "a", "Ж", "😀", "\n", "\r", "\r\n", "\u{301}", "\u{2028}", " ", "𝄞", "é",
+            ]);
+            prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn any_position_maps_to_a_char_boundary_and_is_stable(
+                t in text(), line in 0u32..50, character in 0u32..80, utf8 in any::<bool>()
+            ) {
+                let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+                let rope = Rope::from_str(&t);
+                let off = position_to_offset(&rope, Position::new(line, character), enc);
+                prop_assert!(t.is_char_boundary(off));
+                // The clamped position maps back to the same offset.
+                let pos = offset_to_position(&rope, off, enc);
+                prop_assert_eq!(position_to_offset(&rope, pos, enc), off);
+            }
+
+            #[test]
+            fn any_offset_gives_a_valid_position(t in text(), off in 0usize..200, utf8 in any::<bool>()) {
+                let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+                let rope = Rope::from_str(&t);
+                let pos = offset_to_position(&rope, off, enc);
+                prop_assert!((pos.line as usize) < rope.len_lines());
+                let back = position_to_offset(&rope, pos, enc);
+                prop_assert!(back <= off.min(t.len()));
+            }
+        }
     }
 }
