@@ -1,18 +1,22 @@
 //! Conversions between the byte-offset world below and LSP types: URIs and paths,
 //! positions and ranges, and the result shapes of the editor features.
 //!
-//! The `ide` layer will return byte-offset results; until its types exist, the
-//! `Byte*` structs below stand in for them with the same shape. When `crate::ide` lands,
-//! replace each stand-in with the ide type (or a `From` impl) and keep the functions.
+//! Diagnostics come from `crate::analysis`. The `ide` layer will return byte-offset
+//! results; until its types exist, the `Byte*` structs below stand in for them with the
+//! same shape. When `crate::ide` lands, replace each stand-in with the ide type (or a
+//! `From` impl) and keep the functions.
 
 use std::ops::Range as ByteRange;
 use std::path::{Path, PathBuf};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
-    self as lsp, DiagnosticSeverity, DocumentSymbol, Hover, HoverContents, Location, MarkupContent,
+    self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, Hover, HoverContents, Location, MarkupContent,
     MarkupKind, NumberOrString, Position, SymbolInformation, SymbolKind, Uri,
 };
+
+use crate::analysis;
+use crate::syntax::TextRange;
 
 use super::position::{self, Encoding};
 
@@ -55,41 +59,34 @@ impl<'a> Converter<'a> {
     }
 }
 
-/// Severity of a problem, as the analysis reports it (stand-in for `analysis::Severity`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-    Hint,
-}
-
-/// A problem with a byte range (stand-in for `analysis::Diagnostic`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ByteDiagnostic {
-    pub range: ByteRange<usize>,
-    pub severity: Severity,
-    /// The stable code, e.g. `footnote-undefined`.
-    pub code: String,
-    pub message: String,
-}
-
-pub fn severity(s: Severity) -> DiagnosticSeverity {
+pub fn severity(s: analysis::Severity) -> DiagnosticSeverity {
     match s {
-        Severity::Error => DiagnosticSeverity::ERROR,
-        Severity::Warning => DiagnosticSeverity::WARNING,
-        Severity::Information => DiagnosticSeverity::INFORMATION,
-        Severity::Hint => DiagnosticSeverity::HINT,
+        analysis::Severity::Error => DiagnosticSeverity::ERROR,
+        analysis::Severity::Warning => DiagnosticSeverity::WARNING,
+        analysis::Severity::Information => DiagnosticSeverity::INFORMATION,
+        analysis::Severity::Hint => DiagnosticSeverity::HINT,
     }
 }
 
-pub fn diagnostic(conv: Converter<'_>, d: &ByteDiagnostic) -> lsp::Diagnostic {
+pub fn byte_range(r: TextRange) -> ByteRange<usize> {
+    r.start()..r.end()
+}
+
+/// An analysis diagnostic (absolute byte ranges in the document `conv` converts) as an
+/// LSP diagnostic. `related` are its related places, already converted by the caller
+/// (they may lie in other files).
+pub fn diagnostic(
+    conv: Converter<'_>,
+    d: &analysis::Diagnostic,
+    related: Vec<DiagnosticRelatedInformation>,
+) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: conv.range(d.range.clone()),
+        range: conv.range(byte_range(d.range)),
         severity: Some(severity(d.severity)),
-        code: Some(NumberOrString::String(d.code.clone())),
+        code: Some(NumberOrString::String(d.code.as_str().to_string())),
         source: Some(DIAGNOSTIC_SOURCE.to_string()),
         message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
         ..Default::default()
     }
 }
@@ -196,13 +193,13 @@ mod tests {
     fn diagnostic_and_symbols_use_the_encoding() {
         let rope = Rope::from_str("## Письмо 😀\nbody[^1]\n");
         let conv = Converter::new(&rope, Encoding::Utf16);
-        let d = ByteDiagnostic {
-            range: 25..29,
-            severity: Severity::Error,
-            code: "footnote-undefined".into(),
-            message: "no definition for [^1]".into(),
-        };
-        let l = diagnostic(conv, &d);
+        let d = analysis::Diagnostic::new(
+            analysis::Code::FootnoteUndefined,
+            TextRange::new(25, 29),
+            "no definition for [^1]",
+        );
+        let l = diagnostic(conv, &d, Vec::new());
+        assert_eq!(l.related_information, None);
         assert_eq!(l.range, lsp::Range::new(Position::new(1, 4), Position::new(1, 8)));
         assert_eq!(l.code, Some(NumberOrString::String("footnote-undefined".into())));
         assert_eq!(l.severity, Some(DiagnosticSeverity::ERROR));

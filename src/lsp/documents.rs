@@ -8,7 +8,21 @@ use std::collections::HashMap;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
+use crate::syntax::volume::Edit;
+
 use super::position::{range_from_lsp, Encoding};
+
+/// One edit with the same effect as `first` followed by `second` (which is in the
+/// coordinates of the text after `first`): the smallest envelope of both.
+pub fn compose(first: Edit, second: Edit) -> Edit {
+    let first_new_end = first.start + first.new_len;
+    let start = first.start.min(second.start);
+    // The changed region in the intermediate text, mapped to the old and to the new text.
+    let mid_end = first_new_end.max(second.old_end);
+    let old_end = mid_end + (first.old_end - first.start) - first.new_len;
+    let new_end = mid_end + second.new_len - (second.old_end - second.start);
+    Edit { start, old_end, new_len: new_end - start }
+}
 
 /// An open document. Cloning is cheap (the rope shares its nodes).
 #[derive(Debug, Clone)]
@@ -23,10 +37,14 @@ impl Document {
         Document { text: Rope::from_str(text), version, language_id }
     }
 
-    /// Applies one content change: a range edit, or the whole text when `range` is absent.
-    pub fn apply_change(&mut self, change: &TextDocumentContentChangeEvent, enc: Encoding) {
+    /// Applies one content change: a range edit, or the whole text when `range` is
+    /// absent. Returns the byte edit (`None` for a full-text change).
+    pub fn apply_change(&mut self, change: &TextDocumentContentChangeEvent, enc: Encoding) -> Option<Edit> {
         match change.range {
-            None => self.text = Rope::from_str(&change.text),
+            None => {
+                self.text = Rope::from_str(&change.text);
+                None
+            }
             Some(range) => {
                 let bytes = range_from_lsp(&self.text, range, enc);
                 // Clamped offsets are char boundaries, so these conversions are exact.
@@ -34,32 +52,43 @@ impl Document {
                 let end = self.text.byte_to_char(bytes.end);
                 self.text.remove(start..end);
                 self.text.insert(start, &change.text);
+                Some(Edit { start: bytes.start, old_end: bytes.end, new_len: change.text.len() })
             }
         }
     }
 
     /// Applies the changes of one `didChange` in order and takes the new version.
+    /// Returns one byte edit covering them all (`None` if one was a full-text change).
     pub fn apply_changes(
         &mut self,
         changes: &[TextDocumentContentChangeEvent],
         version: i32,
         enc: Encoding,
-    ) {
+    ) -> Option<Edit> {
+        let mut total: Option<Option<Edit>> = None;
         for change in changes {
-            self.apply_change(change, enc);
+            let edit = self.apply_change(change, enc);
+            total = Some(match (total, edit) {
+                (None, e) => e,
+                (Some(Some(a)), Some(b)) => Some(compose(a, b)),
+                _ => None,
+            });
         }
         self.version = version;
+        // No change at all: an empty edit.
+        total.unwrap_or(Some(Edit { start: 0, old_end: 0, new_len: 0 }))
     }
 }
 
 /// What a `didChange` did to the store.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ChangeOutcome {
-    Applied,
+    /// Applied; the byte edit from the previous text (`None`: replaced in full).
+    Applied { edit: Option<Edit> },
     /// The document is not open: the change is ignored (and logged by the caller).
     NotOpen,
     /// Applied, but the version did not increase (a client bug, logged by the caller).
-    VersionNotIncreasing { previous: i32 },
+    VersionNotIncreasing { previous: i32, edit: Option<Edit> },
 }
 
 #[derive(Debug, Default, Clone)]
@@ -95,11 +124,11 @@ impl Documents {
             return ChangeOutcome::NotOpen;
         };
         let previous = doc.version;
-        doc.apply_changes(changes, version, enc);
+        let edit = doc.apply_changes(changes, version, enc);
         if version <= previous {
-            ChangeOutcome::VersionNotIncreasing { previous }
+            ChangeOutcome::VersionNotIncreasing { previous, edit }
         } else {
-            ChangeOutcome::Applied
+            ChangeOutcome::Applied { edit }
         }
     }
 
@@ -143,7 +172,7 @@ mod tests {
         docs.open(uri(), Document::new("Stalin 😀 to\r\nChurchill", 1, "markdown".into()));
         // Replace "to" (after the emoji: columns 10..12 in UTF-16) with "an".
         let out = docs.change(&uri(), 2, &[edit(0, 10, 0, 12, "an")], Encoding::Utf16);
-        assert_eq!(out, ChangeOutcome::Applied);
+        assert_eq!(out, ChangeOutcome::Applied { edit: Some(Edit { start: 12, old_end: 14, new_len: 2 }) });
         assert_eq!(docs.get(&uri()).unwrap().text.to_string(), "Stalin 😀 an\r\nChurchill");
         // Join the lines: delete the CRLF.
         docs.change(&uri(), 3, &[edit(0, 12, 1, 0, " ")], Encoding::Utf16);
@@ -156,13 +185,15 @@ mod tests {
         let mut docs = Documents::default();
         docs.open(uri(), Document::new("Майский", 1, "markdown".into()));
         // In UTF-8, "Май" is 6 bytes. Two changes in one notification apply in order.
-        docs.change(
+        let out = docs.change(
             &uri(),
             2,
             &[edit(0, 6, 0, 14, ""), edit(0, 6, 0, 6, " И.М.")],
             Encoding::Utf8,
         );
         assert_eq!(docs.get(&uri()).unwrap().text.to_string(), "Май И.М.");
+        let envelope = Edit { start: 6, old_end: 14, new_len: " И.М.".len() };
+        assert_eq!(out, ChangeOutcome::Applied { edit: Some(envelope) });
     }
 
     #[test]
@@ -175,7 +206,11 @@ mod tests {
         docs.change(&uri(), 3, &[edit(40, 2, 50, 9, "!")], Encoding::Utf16);
         assert_eq!(docs.get(&uri()).unwrap().text.to_string(), "new\ntext!");
         let out = docs.change(&uri(), 3, &[], Encoding::Utf16);
-        assert_eq!(out, ChangeOutcome::VersionNotIncreasing { previous: 3 });
+        assert_eq!(out, ChangeOutcome::VersionNotIncreasing { previous: 3, edit: Some(Edit { start: 0, old_end: 0, new_len: 0 }) });
+        assert_eq!(
+            docs.change(&uri(), 4, &[edit(0, 0, 0, 1, "N"), full("whole")], Encoding::Utf16),
+            ChangeOutcome::Applied { edit: None }
+        );
         let other: Uri = "file:///c/other.md".parse().unwrap();
         assert_eq!(docs.change(&other, 1, &[full("x")], Encoding::Utf16), ChangeOutcome::NotOpen);
     }

@@ -2,7 +2,8 @@
 //! snapshot and a byte offset and returning byte-offset results.
 //!
 //! Until `crate::ide` exists these return nothing. When it lands, each body becomes a
-//! call such as `crate::ide::hover(&snap.analysis, snap.file, offset)` and the result is
+//! call such as `crate::ide::hover(corpus, file, offset)`, with
+//! `let (corpus, file) = snap.analysis.corpora.locate(&snap.path)?`, and the result is
 //! mapped onto the `convert::Byte*` shapes (or those are replaced by the ide types).
 //! These functions run on a blocking thread inside `catch_unwind` (see `server::run_guarded`).
 
@@ -10,13 +11,8 @@ use std::ops::Range;
 
 use tower_lsp_server::ls_types::Uri;
 
-use super::convert::{ByteDiagnostic, ByteHover, ByteSymbol};
+use super::convert::{ByteHover, ByteSymbol};
 use super::server::{DocSnapshot, WorkspaceSnapshot};
-
-pub fn diagnostics(_snap: &DocSnapshot) -> Vec<ByteDiagnostic> {
-    // analysis: snap.analysis.diagnostics(file), mapped to ByteDiagnostic.
-    Vec::new()
-}
 
 pub fn hover(_snap: &DocSnapshot, _offset: usize) -> Option<ByteHover> {
     None

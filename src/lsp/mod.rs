@@ -5,6 +5,8 @@
 //! - [`documents`]: the open-document store (ropes, versions, incremental changes).
 //! - [`convert`]: every conversion between byte-offset results and LSP types.
 //! - [`workspace`]: discovery of corpus roots (folders with `edition.toml`).
+//! - [`host`]: the analysis worker: corpora kept in step with the editor, off the runtime.
+//! - [`diagnostics`]: a file's analysis diagnostics as LSP diagnostics.
 //! - [`features`]: the bridge to the `ide` layer, one function per feature.
 //! - [`server`]: state, negotiation, handlers, diagnostics publication.
 //!
@@ -12,8 +14,10 @@
 //! stdout carries only the protocol. The server writes no file.
 
 pub mod convert;
+pub mod diagnostics;
 pub mod documents;
 pub mod features;
+pub mod host;
 pub mod position;
 pub mod server;
 pub mod workspace;

@@ -8,13 +8,20 @@
 //!   (the guard is not `Send`, so the compiler enforces it);
 //! - requests take a snapshot (cheap clones of ropes) and compute on a blocking thread
 //!   inside `catch_unwind`; a panic becomes an LSP error and the server keeps serving;
-//! - diagnostics computed for version N are published only if the document is still at
-//!   version N and nothing newer was published.
+//! - each text change also queues a job for the analysis worker (`host.rs`) in the same
+//!   critical section, so the analysis sees the changes in arrival order; the worker
+//!   publishes snapshots (with the document versions they reflect) and bumps a generation;
+//! - one diagnostics loop follows the generations: diagnostics computed for version N
+//!   are published only if the document is still at version N and nothing newer (by
+//!   version, then generation) was published;
+//! - requests that need the analysis wait (bounded) until it has caught up with the
+//!   document version they were asked about.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
@@ -26,15 +33,19 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 use tracing::{debug, error, info, warn};
 
 use super::convert::{self, Converter};
+use super::diagnostics;
 use super::documents::{ChangeOutcome, Document, Documents};
 use super::features;
+use super::host::{self, document_path, Analysis, Job};
 use super::position::Encoding;
 use super::workspace;
 
 /// How long a request to the client may take before the server gives up on it.
 pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// Quiet time after an edit before diagnostics are computed.
+/// Quiet time after an analysis update before diagnostics are computed.
 const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long a request waits for the analysis to catch up with the document.
+const ANALYSIS_WAIT: Duration = Duration::from_secs(10);
 /// Id of the dynamic file-watcher registration.
 const WATCHER_REGISTRATION_ID: &str = "apparatus/watchedFiles";
 /// Progress token of the start-up indexing.
@@ -96,17 +107,43 @@ impl Session {
 #[derive(Debug, Default)]
 pub struct ServerState {
     pub docs: Documents,
-    /// Known corpus roots (folders with `edition.toml`), sorted.
+    /// Known corpus roots (folders with `edition.toml`), sorted; each has been sent to
+    /// the analysis worker to load.
     pub roots: Vec<PathBuf>,
-    // When analysis lands: `pub host: crate::analysis::Host`, updated in did_open /
-    // did_change with the new text (Host::apply_change) and loaded per root at start-up.
+    /// The latest analysis the worker published.
+    pub analysis: Analysis,
+    /// The analysis worker's queue. Send while holding the lock, so that jobs are in the
+    /// same order as the changes to `docs`.
+    jobs: Option<Sender<Job>>,
+}
+
+impl ServerState {
+    fn send(&self, job: Job) {
+        if let Some(tx) = &self.jobs {
+            if tx.send(job).is_err() {
+                error!("the analysis worker has stopped");
+            }
+        }
+    }
+
+    /// Records a new corpus root and has it loaded; false if it was known.
+    fn add_root(&mut self, root: PathBuf, done: Option<tokio::sync::oneshot::Sender<()>>) -> bool {
+        if self.roots.contains(&root) {
+            return false;
+        }
+        self.roots.push(root.clone());
+        self.roots.sort();
+        self.send(Job::LoadRoot { root, done });
+        true
+    }
 }
 
 /// An immutable view of one open document for a request.
 #[derive(Debug, Clone)]
 pub struct DocSnapshot {
     pub uri: Uri,
-    pub path: Option<PathBuf>,
+    /// The document's path (for a non-`file:` URI, the URI text).
+    pub path: PathBuf,
     pub doc: Document,
     pub encoding: Encoding,
     /// The corpus root the document belongs to; `None` outside any corpus (then only
@@ -114,7 +151,9 @@ pub struct DocSnapshot {
     pub root: Option<PathBuf>,
     /// Every open document, to convert results that point into other documents.
     pub open: Documents,
-    // When analysis lands: `pub analysis: crate::analysis::Snapshot`.
+    pub analysis: Analysis,
+    /// The version of this document the analysis holds (`None`: not yet analysed).
+    pub analysed: Option<i32>,
 }
 
 impl DocSnapshot {
@@ -122,13 +161,18 @@ impl DocSnapshot {
         Converter::new(&self.doc.text, self.encoding)
     }
 
-    /// The text of another document, as the editor has it, or else as on disk.
-    /// (With analysis: the text the analysis snapshot read.)
+    /// The text of another document: as the editor has it, else as the analysis read it,
+    /// else as on disk.
     pub fn rope_of(&self, uri: &Uri) -> Option<ropey::Rope> {
         if let Some(d) = self.open.get(uri) {
             return Some(d.text.clone());
         }
         let path = convert::uri_to_path(uri)?;
+        if let Some((corpus, id)) = self.analysis.corpora.locate(&path) {
+            if let Some(file) = corpus.file(id) {
+                return Some(ropey::Rope::from_str(&file.text));
+            }
+        }
         std::fs::read_to_string(path).ok().map(|s| ropey::Rope::from_str(&s))
     }
 
@@ -151,12 +195,16 @@ pub struct WorkspaceSnapshot {
     pub open: Documents,
     pub roots: Vec<PathBuf>,
     pub encoding: Encoding,
+    pub analysis: Analysis,
 }
 
-/// Whether diagnostics computed for `computed` may be published, given the document's
-/// current version (`None`: closed) and the last version published for it.
-pub fn should_publish(current: Option<i32>, computed: i32, last_published: Option<i32>) -> bool {
-    current == Some(computed) && last_published.is_none_or(|p| p < computed)
+/// A diagnostics computation: for this document version, from this analysis generation.
+pub type Stamp = (i32, u64);
+
+/// Whether diagnostics computed at `computed` may be published, given the document's
+/// current version (`None`: closed) and the stamp last published for it.
+pub fn should_publish(current: Option<i32>, computed: Stamp, last_published: Option<Stamp>) -> bool {
+    current == Some(computed.0) && last_published.is_none_or(|p| p < computed)
 }
 
 /// Runs `f` on a blocking thread, catching a panic: it is logged and answered with an
@@ -215,8 +263,11 @@ struct Inner {
     client: Client,
     state: Arc<Mutex<ServerState>>,
     session: OnceLock<Session>,
-    /// Last diagnostics version published per URI; the async lock orders publications.
-    published: tokio::sync::Mutex<HashMap<Uri, i32>>,
+    /// What was last published per URI; the async lock orders publications.
+    published: tokio::sync::Mutex<HashMap<Uri, (Stamp, Vec<Diagnostic>)>>,
+    /// The analysis generation, bumped by the worker after each batch.
+    generation: tokio::sync::watch::Receiver<u64>,
+    diagnostics_loop_started: AtomicBool,
     shutdown_requested: Arc<AtomicBool>,
 }
 
@@ -227,12 +278,24 @@ pub struct Backend {
 
 impl Backend {
     fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Backend {
+        let (jobs_tx, jobs_rx) = std::sync::mpsc::channel();
+        let (generation_tx, generation_rx) = tokio::sync::watch::channel(0u64);
+        let state = Arc::new(Mutex::new(ServerState { jobs: Some(jobs_tx), ..Default::default() }));
+        let worker_state = state.clone();
+        if let Err(e) = std::thread::Builder::new()
+            .name("apparatus-analysis".into())
+            .spawn(move || host::run_worker(jobs_rx, worker_state, generation_tx))
+        {
+            error!(error = %e, "cannot start the analysis worker; serving without analysis");
+        }
         Backend {
             inner: Arc::new(Inner {
                 client,
-                state: Arc::new(Mutex::new(ServerState::default())),
+                state,
                 session: OnceLock::new(),
                 published: tokio::sync::Mutex::new(HashMap::new()),
+                generation: generation_rx,
+                diagnostics_loop_started: AtomicBool::new(false),
                 shutdown_requested,
             }),
         }
@@ -260,43 +323,111 @@ impl Backend {
         let encoding = self.encoding();
         let st = self.lock();
         let doc = st.docs.get(uri)?.clone();
-        let path = convert::uri_to_path(uri);
-        let root = path.as_deref().and_then(|p| workspace::root_of(&st.roots, p)).cloned();
-        Some(DocSnapshot { uri: uri.clone(), path, doc, encoding, root, open: st.docs.clone() })
+        let path = document_path(uri);
+        let root = workspace::root_of(&st.roots, &path).cloned();
+        let analysed = st.analysis.versions.get(uri).copied();
+        Some(DocSnapshot {
+            uri: uri.clone(),
+            path,
+            doc,
+            encoding,
+            root,
+            open: st.docs.clone(),
+            analysis: st.analysis.clone(),
+            analysed,
+        })
+    }
+
+    /// A snapshot whose analysis holds the document's current version; waits for the
+    /// worker (bounded by `ANALYSIS_WAIT`). After the wait, the latest snapshot anyway.
+    async fn analysed_snapshot(&self, uri: &Uri) -> Option<DocSnapshot> {
+        let mut generation = self.inner.generation.clone();
+        let deadline = tokio::time::Instant::now() + ANALYSIS_WAIT;
+        loop {
+            let snap = self.snapshot(uri)?;
+            if snap.analysed == Some(snap.doc.version) {
+                return Some(snap);
+            }
+            match tokio::time::timeout_at(deadline, generation.changed()).await {
+                Ok(Ok(())) => continue,
+                _ => {
+                    warn!(uri = uri.as_str(), "analysis did not catch up in time");
+                    return Some(snap);
+                }
+            }
+        }
     }
 
     fn workspace_snapshot(&self) -> WorkspaceSnapshot {
         let encoding = self.encoding();
         let st = self.lock();
-        WorkspaceSnapshot { open: st.docs.clone(), roots: st.roots.clone(), encoding }
+        WorkspaceSnapshot {
+            open: st.docs.clone(),
+            roots: st.roots.clone(),
+            encoding,
+            analysis: st.analysis.clone(),
+        }
     }
 
     // ---- diagnostics -------------------------------------------------------------
 
-    fn schedule_diagnostics(&self, uri: Uri, version: i32) {
-        let this = self.clone();
-        tokio::spawn(async move {
+    /// Follows the analysis generations: after each (debounced), computes the diagnostics
+    /// of every open document the analysis is up to date with, and publishes them.
+    async fn diagnostics_loop(self) {
+        let mut generation = self.inner.generation.clone();
+        loop {
+            if generation.changed().await.is_err() {
+                return; // the worker stopped
+            }
             tokio::time::sleep(DIAGNOSTICS_DEBOUNCE).await;
-            let Some(snap) = this.snapshot(&uri) else { return };
-            if snap.doc.version != version {
-                return; // a newer edit scheduled its own computation
+            generation.borrow_and_update();
+            let snaps: Vec<DocSnapshot> = {
+                let uris: Vec<Uri> = self.lock().docs.iter().map(|(u, _)| u.clone()).collect();
+                uris.iter()
+                    .filter_map(|u| self.snapshot(u))
+                    .filter(|s| s.analysed == Some(s.doc.version))
+                    .collect()
+            };
+            if snaps.is_empty() {
+                continue;
             }
-            let computed = run_guarded("diagnostics", move || compute_diagnostics(&snap)).await;
-            if let Ok(diags) = computed {
-                this.publish_diagnostics(uri, version, diags).await;
+            let computed = run_guarded("diagnostics", move || {
+                snaps
+                    .into_iter()
+                    .filter_map(|s| {
+                        let diags = std::panic::catch_unwind(AssertUnwindSafe(|| compute_diagnostics(&s)));
+                        match diags {
+                            Ok(d) => Some((s.uri, (s.doc.version, s.analysis.generation), d)),
+                            Err(payload) => {
+                                error!(uri = s.uri.as_str(), panic = %panic_message(payload.as_ref()), "diagnostics panicked");
+                                None
+                            }
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default();
+            for (uri, stamp, diags) in computed {
+                self.publish_diagnostics(uri, stamp, diags).await;
             }
-        });
+        }
     }
 
-    async fn publish_diagnostics(&self, uri: Uri, version: i32, diags: Vec<Diagnostic>) {
+    async fn publish_diagnostics(&self, uri: Uri, stamp: Stamp, diags: Vec<Diagnostic>) {
         let mut published = self.inner.published.lock().await;
         let current = self.lock().docs.version(&uri);
-        if !should_publish(current, version, published.get(&uri).copied()) {
-            debug!(uri = uri.as_str(), version, ?current, "dropping stale diagnostics");
+        let last = published.get(&uri);
+        if !should_publish(current, stamp, last.map(|(s, _)| *s)) {
+            debug!(uri = uri.as_str(), ?stamp, ?current, "dropping stale diagnostics");
             return;
         }
-        self.client().publish_diagnostics(uri.clone(), diags, Some(version)).await;
-        published.insert(uri, version);
+        // Same version, same problems (another file changed): nothing to tell.
+        if last.is_some_and(|((v, _), d)| *v == stamp.0 && *d == diags) {
+            return;
+        }
+        self.client().publish_diagnostics(uri.clone(), diags.clone(), Some(stamp.0)).await;
+        published.insert(uri, (stamp, diags));
     }
 
     async fn clear_diagnostics(&self, uri: Uri) {
@@ -351,36 +482,20 @@ impl Backend {
         .unwrap_or_default();
         info!(roots = ?found, "corpus roots");
 
+        // The worker loads the corpora one by one; wait for each to report progress.
         let total = found.len().max(1);
-        for (i, root) in found.iter().enumerate() {
+        for (i, root) in found.into_iter().enumerate() {
             if let Some(p) = &progress {
                 let pct = u32::try_from(i * 100 / total).unwrap_or(100);
                 p.report_with_message(format!("Loading {}", root.display()), pct).await;
             }
-            // analysis: load the corpus on a blocking thread, e.g.
-            // spawn_blocking(move || Corpus::load(&root)) and hand it to the host.
-        }
-        {
-            let mut st = self.lock();
-            for root in found {
-                if !st.roots.contains(&root) {
-                    st.roots.push(root);
-                }
+            let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+            if self.lock().add_root(root, Some(done_tx)) {
+                let _ = done_rx.await;
             }
-            st.roots.sort();
         }
         if let Some(p) = progress {
             p.finish_with_message("Corpora loaded").await;
-        }
-        self.refresh_open_diagnostics();
-    }
-
-    /// Re-computes diagnostics of every open document (after the corpus changed).
-    fn refresh_open_diagnostics(&self) {
-        let open: Vec<(Uri, i32)> =
-            self.lock().docs.iter().map(|(u, d)| (u.clone(), d.version)).collect();
-        for (uri, version) in open {
-            self.schedule_diagnostics(uri, version);
         }
     }
 
@@ -397,19 +512,8 @@ impl Backend {
                 .ok()
                 .flatten();
             if let Some(root) = found {
-                info!(root = %root.display(), "corpus root of an opened file");
-                let added = {
-                    let mut st = this.lock();
-                    let added = !st.roots.contains(&root);
-                    if added {
-                        st.roots.push(root);
-                        st.roots.sort();
-                    }
-                    added
-                };
-                // analysis: load the new corpus here.
-                if added {
-                    this.refresh_open_diagnostics();
+                if this.lock().add_root(root.clone(), None) {
+                    info!(root = %root.display(), "corpus root of an opened file");
                 }
             }
         });
@@ -459,8 +563,7 @@ fn not_open(uri: &Uri) -> Error {
 }
 
 fn compute_diagnostics(snap: &DocSnapshot) -> Vec<Diagnostic> {
-    let conv = snap.conv();
-    features::diagnostics(snap).iter().map(|d| convert::diagnostic(conv, d)).collect()
+    diagnostics::file_diagnostics(&snap.analysis.corpora, &snap.uri, &snap.path, &snap.doc.text, snap.encoding)
 }
 
 fn server_capabilities(session: &Session) -> ServerCapabilities {
@@ -511,6 +614,9 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        if !self.inner.diagnostics_loop_started.swap(true, Ordering::SeqCst) {
+            tokio::spawn(self.clone().diagnostics_loop());
+        }
         let this = self.clone();
         tokio::spawn(async move {
             if this.session().watch_dynamic {
@@ -528,9 +634,14 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let td = params.text_document;
         let version = td.version;
-        self.lock().docs.open(td.uri.clone(), Document::new(&td.text, version, td.language_id));
+        {
+            let mut st = self.lock();
+            let doc = Document::new(&td.text, version, td.language_id);
+            let text = doc.text.clone();
+            st.docs.open(td.uri.clone(), doc);
+            st.send(Job::Open { uri: td.uri.clone(), path: document_path(&td.uri), version, text });
+        }
         self.discover_root_of(&td.uri);
-        self.schedule_diagnostics(td.uri, version);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -538,48 +649,56 @@ impl LanguageServer for Backend {
         let enc = self.encoding();
         let uri = params.text_document.uri;
         let version = params.text_document.version;
-        let outcome = {
-            let mut st = self.lock();
-            std::panic::catch_unwind(AssertUnwindSafe(|| {
-                st.docs.change(&uri, version, &params.content_changes, enc)
-            }))
-        };
-        match outcome {
-            Ok(ChangeOutcome::Applied) => {}
+        let mut st = self.lock();
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            st.docs.change(&uri, version, &params.content_changes, enc)
+        }));
+        let edit = match outcome {
+            Ok(ChangeOutcome::Applied { edit }) => edit,
             Ok(ChangeOutcome::NotOpen) => {
                 warn!(uri = uri.as_str(), "didChange for a document that is not open");
                 return;
             }
-            Ok(ChangeOutcome::VersionNotIncreasing { previous }) => {
+            Ok(ChangeOutcome::VersionNotIncreasing { previous, edit }) => {
                 warn!(uri = uri.as_str(), previous, version, "document version did not increase");
+                edit
             }
             Err(payload) => {
                 error!(uri = uri.as_str(), panic = %panic_message(payload.as_ref()), "applying a change panicked");
-                return;
+                None // the analysis re-reads the document's text in full
             }
-        }
-        self.schedule_diagnostics(uri, version);
+        };
+        let Some(text) = st.docs.get(&uri).map(|d| d.text.clone()) else { return };
+        st.send(Job::Change { path: document_path(&uri), uri, version, text, edit });
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.lock().docs.close(&uri);
-        // analysis: fall back to the file's text on disk for this document.
+        {
+            let mut st = self.lock();
+            st.docs.close(&uri);
+            st.send(Job::Close { path: document_path(&uri), uri: uri.clone() });
+        }
         self.clear_diagnostics(uri).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let mut config_changed = false;
-        for change in &params.changes {
+        let mut st = self.lock();
+        for change in params.changes {
             debug!(uri = change.uri.as_str(), kind = ?change.typ, "watched file changed");
-            if change.uri.path().as_str().ends_with(workspace::EDITION_FILE) {
-                config_changed = true;
+            let Some(path) = convert::uri_to_path(&change.uri) else { continue };
+            if path.file_name().is_some_and(|n| n == workspace::EDITION_FILE) {
+                if let Some(root) = path.parent() {
+                    if change.typ == FileChangeType::DELETED {
+                        st.roots.retain(|r| r != root);
+                    } else if !st.roots.iter().any(|r| r == root) {
+                        st.roots.push(root.to_path_buf());
+                        st.roots.sort();
+                    }
+                }
             }
-            // analysis: for a volume or register not open in the editor, re-read it
-            // (spawn_blocking) and apply it to the host.
-        }
-        if config_changed {
-            tokio::spawn(self.clone().index_workspace(false));
+            // The worker re-reads (or drops) files the editor does not hold open.
+            st.send(Job::DiskChanged { path });
         }
     }
 
@@ -588,7 +707,15 @@ impl LanguageServer for Backend {
             params.event.removed.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
         let added: Vec<PathBuf> =
             params.event.added.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
-        self.lock().roots.retain(|r| !removed.iter().any(|base| r.starts_with(base)));
+        {
+            let mut st = self.lock();
+            let gone: Vec<PathBuf> =
+                st.roots.iter().filter(|r| removed.iter().any(|base| r.starts_with(base))).cloned().collect();
+            st.roots.retain(|r| !gone.contains(r));
+            for root in gone {
+                st.send(Job::UnloadRoot { root });
+            }
+        }
         if !added.is_empty() {
             let this = self.clone();
             tokio::spawn(async move {
@@ -597,23 +724,17 @@ impl LanguageServer for Backend {
                 })
                 .await
                 .unwrap_or_default();
-                {
-                    let mut st = this.lock();
-                    for root in found {
-                        if !st.roots.contains(&root) {
-                            st.roots.push(root);
-                        }
-                    }
-                    st.roots.sort();
+                let mut st = this.lock();
+                for root in found {
+                    st.add_root(root, None);
                 }
-                this.refresh_open_diagnostics();
             });
         }
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let tdp = params.text_document_position_params;
-        let Some(snap) = self.snapshot(&tdp.text_document.uri) else { return Ok(None) };
+        let Some(snap) = self.analysed_snapshot(&tdp.text_document.uri).await else { return Ok(None) };
         let offset = snap.conv().offset(tdp.position);
         run_guarded("hover", move || {
             features::hover(&snap, offset).map(|h| convert::hover(snap.conv(), &h))
@@ -626,7 +747,7 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let tdp = params.text_document_position_params;
-        let Some(snap) = self.snapshot(&tdp.text_document.uri) else { return Ok(None) };
+        let Some(snap) = self.analysed_snapshot(&tdp.text_document.uri).await else { return Ok(None) };
         let offset = snap.conv().offset(tdp.position);
         run_guarded("definition", move || {
             let locations = snap.locations(features::definition(&snap, offset));
@@ -638,7 +759,7 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let tdp = params.text_document_position;
         let include_declaration = params.context.include_declaration;
-        let Some(snap) = self.snapshot(&tdp.text_document.uri) else { return Ok(None) };
+        let Some(snap) = self.analysed_snapshot(&tdp.text_document.uri).await else { return Ok(None) };
         let offset = snap.conv().offset(tdp.position);
         run_guarded("references", move || {
             Some(snap.locations(features::references(&snap, offset, include_declaration)))
@@ -650,7 +771,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let Some(snap) = self.analysed_snapshot(&params.text_document.uri).await else { return Ok(None) };
         let hierarchical = self.session().hierarchical_symbols;
         run_guarded("documentSymbol", move || {
             let symbols = features::document_symbols(&snap);
@@ -671,11 +792,15 @@ impl LanguageServer for Backend {
         run_guarded("workspaceSymbol", move || {
             let mut out = Vec::new();
             for (uri, sym) in features::workspace_symbols(&snap, &params.query) {
+                let path = document_path(&uri);
                 let rope = match snap.open.get(&uri) {
                     Some(d) => Some(d.text.clone()),
-                    None => convert::uri_to_path(&uri)
-                        .and_then(|p| std::fs::read_to_string(p).ok())
-                        .map(|s| ropey::Rope::from_str(&s)),
+                    None => snap
+                        .analysis
+                        .corpora
+                        .locate(&path)
+                        .and_then(|(c, id)| c.file(id))
+                        .map(|f| ropey::Rope::from_str(&f.text)),
                 };
                 if let Some(rope) = rope {
                     let conv = Converter::new(&rope, snap.encoding);
@@ -689,21 +814,34 @@ impl LanguageServer for Backend {
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
-        let (version, items) = match self.snapshot(&uri) {
-            Some(snap) => {
-                let version = snap.doc.version;
-                (Some(version), run_guarded("diagnostic", move || compute_diagnostics(&snap)).await?)
+        let (result_id, items) = match self.analysed_snapshot(&uri).await {
+            Some(snap) if snap.analysed == Some(snap.doc.version) => {
+                let id = format!("v{}g{}", snap.doc.version, snap.analysis.generation);
+                (Some(id), run_guarded("diagnostic", move || compute_diagnostics(&snap)).await?)
             }
-            // analysis: a closed file inside a corpus gets its on-disk diagnostics.
-            None => (None, Vec::new()),
+            Some(_) => {
+                return Err(Error {
+                    code: ErrorCode::ContentModified,
+                    message: "the analysis has not caught up with the document yet".into(),
+                    data: None,
+                })
+            }
+            // Not open: what the corpus read from disk, if a corpus holds the file.
+            None => {
+                let (analysis, enc) = (self.lock().analysis.clone(), self.encoding());
+                let id = format!("g{}", analysis.generation);
+                let path = document_path(&uri);
+                let items = run_guarded("diagnostic", move || {
+                    diagnostics::closed_file_diagnostics(&analysis.corpora, &uri, &path, enc)
+                })
+                .await?;
+                (Some(id), items)
+            }
         };
         Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
             RelatedFullDocumentDiagnosticReport {
                 related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: version.map(|v| format!("v{v}")),
-                    items,
-                },
+                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
             },
         )))
     }
@@ -734,11 +872,13 @@ mod tests {
 
     #[test]
     fn stale_diagnostics_are_dropped() {
-        assert!(should_publish(Some(3), 3, None));
-        assert!(should_publish(Some(3), 3, Some(2)));
-        assert!(!should_publish(Some(4), 3, None)); // document moved on
-        assert!(!should_publish(None, 3, None)); // closed
-        assert!(!should_publish(Some(3), 3, Some(3))); // already published
+        assert!(should_publish(Some(3), (3, 1), None));
+        assert!(should_publish(Some(3), (3, 1), Some((2, 9))));
+        assert!(should_publish(Some(3), (3, 5), Some((3, 4)))); // another file changed
+        assert!(!should_publish(Some(4), (3, 1), None)); // document moved on
+        assert!(!should_publish(None, (3, 1), None)); // closed
+        assert!(!should_publish(Some(3), (3, 4), Some((3, 4)))); // already published
+        assert!(!should_publish(Some(3), (3, 4), Some((3, 5)))); // a newer one was
     }
 
     #[test]
