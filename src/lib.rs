@@ -13,3 +13,5 @@ pub mod ide;
 pub mod lsp;
 pub mod cli;
 pub mod import;
+#[doc(hidden)]
+pub mod fixture;
