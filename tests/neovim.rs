@@ -66,7 +66,7 @@ fn corpus() -> Corpus {
 }
 
 impl Corpus {
-    /// `corpus/*.md` less the register files, sorted by name.
+    /// `corpus/*.md` less the register files and `README.md`, sorted by name.
     fn volumes(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(&self.dir)
             .unwrap()
@@ -74,7 +74,7 @@ impl Corpus {
             .filter(|p| p.extension().is_some_and(|e| e == "md"))
             .filter(|p| {
                 let name = p.file_name().unwrap().to_str().unwrap();
-                !self.registers.iter().any(|r| r == name)
+                !self.registers.iter().any(|r| r == name) && !name.eq_ignore_ascii_case("README.md")
             })
             .collect();
         v.sort();
@@ -195,6 +195,7 @@ struct Person {
     id: String,
     display: String,
     names: Vec<String>,
+    role: Option<String>,
 }
 
 fn persons(corpus: &Corpus) -> Vec<Person> {
@@ -208,13 +209,19 @@ fn persons(corpus: &Corpus) -> Vec<Person> {
             match k {
                 LineKind::Heading(2) => {
                     out.extend(current.take());
-                    current = Some(Person { id: String::new(), display: heading_text(l).to_string(), names: vec![] });
+                    current = Some(Person {
+                        id: String::new(),
+                        display: heading_text(l).to_string(),
+                        names: vec![],
+                        role: None,
+                    });
                 }
                 LineKind::Metadata => {
                     if let Some(p) = current.as_mut() {
                         let (k, v) = l.split_once(": ").unwrap();
                         match k {
                             "id" => p.id = v.trim().to_string(),
+                            "role" => p.role = Some(v.trim().to_string()),
                             "names" => {
                                 p.names = v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
                             }
@@ -256,15 +263,26 @@ fn find_word(line: &str, form: &str) -> Vec<usize> {
 struct Probe {
     volume: PathBuf,
     text: String,
-    /// (line, byte column, person) of an implicit mention.
-    mention: (usize, usize, usize),
+    mention: Mention,
     /// (marker line, marker byte column, label, definition line).
     footnote: (usize, usize, String, usize),
     /// The `## ` headings: (line, title).
     messages: Vec<(usize, String)>,
+    /// `apparatus check --format json` of the volume.
+    expected: Vec<Value>,
 }
 
-fn find_mention(lines: &[&str], kinds: &[LineKind], people: &[Person]) -> Option<(usize, usize, usize)> {
+/// An implicit mention: the name form at bytes `start..end` of `line`, hovered at `at`.
+#[derive(Clone, Copy, Debug)]
+struct Mention {
+    line: usize,
+    start: usize,
+    end: usize,
+    at: usize,
+    person: usize,
+}
+
+fn find_mention(lines: &[&str], kinds: &[LineKind], people: &[Person]) -> Option<Mention> {
     // Surface forms shared by several persons are ambiguous: not a test subject.
     let mut owners: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, p) in people.iter().enumerate() {
@@ -292,9 +310,12 @@ fn find_mention(lines: &[&str], kinds: &[LineKind], people: &[Person]) -> Option
             }
         }
         if let Some((start, len, who)) = best {
-            // Hover in the middle of the name.
-            let mid = line[..start + len / 2].char_indices().last().map(|(i, _)| i).unwrap_or(start).max(start);
-            return Some((ln, mid, who));
+            // Hover in the middle of the name (on a character boundary).
+            let mut at = start + len / 2;
+            while !line.is_char_boundary(at) {
+                at -= 1;
+            }
+            return Some(Mention { line: ln, start, end: start + len, at, person: who });
         }
     }
     None
@@ -325,7 +346,21 @@ fn find_footnote(lines: &[&str], kinds: &[LineKind]) -> Option<(usize, usize, St
     None
 }
 
+/// What `apparatus check --format json` reports for a volume: the diagnostics every
+/// editor should show.
+fn check_json(volume: &Path) -> Vec<Value> {
+    let out = Command::new(SERVER).args(["check", "--format", "json"]).arg(volume).output().unwrap();
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap_or_else(|e| panic!("`apparatus check --format json {}`: {e}\n{}", volume.display(), String::from_utf8_lossy(&out.stderr)))
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The volume to test: of those with a message, an implicit mention, a footnote with
+/// its definition and at least one diagnostic, the one with the fewest messages.
 fn probe(corpus: &Corpus, people: &[Person]) -> Probe {
+    let mut best: Option<Probe> = None;
     for volume in corpus.volumes() {
         let text = std::fs::read_to_string(&volume).unwrap();
         let lines: Vec<&str> = text.lines().collect();
@@ -341,12 +376,18 @@ fn probe(corpus: &Corpus, people: &[Person]) -> Probe {
         else {
             continue;
         };
-        if messages.is_empty() {
+        if messages.is_empty() || best.as_ref().is_some_and(|b| b.messages.len() <= messages.len()) {
             continue;
         }
-        return Probe { volume, text: text.clone(), mention, footnote, messages };
+        let expected = check_json(&volume);
+        if expected.is_empty() {
+            continue;
+        }
+        best = Some(Probe { volume, text: text.clone(), mention, footnote, messages, expected });
     }
-    panic!("no volume in corpus/ has a message, an implicit person mention and a footnote with its definition");
+    best.expect(
+        "no volume in corpus/ has a message, an implicit person mention, a footnote with its definition and a diagnostic",
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -494,6 +535,24 @@ fn strip_markers(s: &str) -> String {
     out.trim().to_string()
 }
 
+/// Records a failed check and goes on, so that one run reports every failure.
+macro_rules! check {
+    ($failures:expr, $cond:expr, $($fmt:tt)+) => {
+        if !$cond {
+            $failures.push(format!($($fmt)+));
+        }
+    };
+}
+
+macro_rules! check_eq {
+    ($failures:expr, $left:expr, $right:expr, $($fmt:tt)+) => {
+        let (l, r) = (&$left, &$right);
+        if l != r {
+            $failures.push(format!("{}\n  got:  {:?}\n  want: {:?}", format!($($fmt)+), l, r));
+        }
+    };
+}
+
 #[test]
 fn neovim_hover_definition_outline_diagnostics() {
     let corpus = corpus();
@@ -511,7 +570,7 @@ fn neovim_hover_definition_outline_diagnostics() {
     std::fs::write(&outside, "# Notes\n\nChurchill wrote to Stalin.[^1]\n").unwrap();
 
     let lines: Vec<&str> = probe.text.lines().collect();
-    let (m_line, m_col, who) = probe.mention;
+    let m = probe.mention;
     let (f_line, f_col, ref label, def_line) = probe.footnote;
     let plan = json!({
         "plugin_dir": repo().join("editors/neovim"),
@@ -525,7 +584,7 @@ fn neovim_hover_definition_outline_diagnostics() {
                 "expect_attach": true,
                 "requests": [
                     { "name": "hover", "method": "textDocument/hover",
-                      "line": m_line, "character": utf16_col(lines[m_line], m_col) },
+                      "line": m.line, "character": utf16_col(lines[m.line], m.at) },
                     { "name": "definition", "method": "textDocument/definition",
                       "line": f_line, "character": utf16_col(lines[f_line], f_col) },
                     { "name": "outline", "method": "textDocument/documentSymbol" },
@@ -552,28 +611,38 @@ fn neovim_hover_definition_outline_diagnostics() {
         assert!(r["error"].is_null(), "{ctx}: {name} failed: {}", r["error"]);
     }
 
-    // Hover on a person's name: the register's card.
-    let person = &people[who];
-    let hover = hover_text(&responses["hover"]["result"]);
-    assert!(
-        hover.contains(&person.display),
-        "{ctx}: hover on `{}` (line {m_line}) should show the card of {} ({}), got:\n{hover}",
-        &lines[m_line],
+    let mut failures: Vec<String> = Vec::new();
+
+    // Hover on a person's name: the register's card, for exactly the name.
+    let person = &people[m.person];
+    let hover_result = &responses["hover"]["result"];
+    let hover = hover_text(hover_result);
+    let name = &lines[m.line][m.start..m.end];
+    check!(failures, 
+        hover.starts_with(&format!("**{}**", person.display)) && hover.ends_with(&format!("id `{}`", person.id)),
+        "{ctx}: hover on `{name}` in `{}` (line {}) should show the card of {} ({}), got:\n{hover}",
+        lines[m.line],
+        m.line,
         person.id,
         person.display
     );
+    if let Some(role) = &person.role {
+        check!(failures, hover.contains(&format!("\n\n{role}\n\n")), "{ctx}: the card shows the role `{role}`:\n{hover}");
+    }
+    let want_range = json!({
+        "start": { "line": m.line, "character": utf16_col(lines[m.line], m.start) },
+        "end": { "line": m.line, "character": utf16_col(lines[m.line], m.end) },
+    });
+    check_eq!(failures, hover_result["range"], want_range, "{ctx}: the hover covers `{name}`");
 
-    // Definition on a footnote marker: its definition in the same message.
+    // Definition on a footnote marker: the `[^label]` of its note, in the same message.
     let locs = locations(&responses["definition"]["result"]);
-    assert_eq!(locs.len(), 1, "{ctx}: definition of [^{label}] at line {f_line}: {locs:?}");
-    let (loc_uri, start_line, _, end_line, _) = &locs[0];
-    assert_eq!(loc_uri, &uri, "{ctx}: definition of [^{label}] is in the same volume");
-    assert_eq!(
-        *start_line, def_line as u64,
-        "{ctx}: definition of [^{label}] at line {f_line} lands on `{}`",
+    check_eq!(failures, 
+        locs,
+        vec![(uri.clone(), def_line as u64, 0, def_line as u64, label.len() as u64 + 3)],
+        "{ctx}: definition of [^{label}] at line {f_line} lands on `{}` (line {def_line})",
         lines[def_line]
     );
-    assert!(*end_line >= *start_line);
 
     // Outline: every message of the volume, with its heading as its title, in order.
     let mut syms = Vec::new();
@@ -582,25 +651,51 @@ fn neovim_hover_definition_outline_diagnostics() {
     let got: Vec<(u64, String)> = syms
         .iter()
         .filter(|(_, _, line)| heading_lines.contains_key(line))
-        .map(|(name, _, line)| (*line, name.clone()))
+        .map(|(name, _, line)| (*line, strip_markers(name)))
         .collect();
-    let want: Vec<(u64, String)> =
-        probe.messages.iter().map(|(l, t)| (*l as u64, strip_markers(t))).collect();
-    let got_stripped: Vec<(u64, String)> = got.iter().map(|(l, n)| (*l, strip_markers(n))).collect();
-    assert_eq!(got_stripped, want, "{ctx}: outline messages");
+    let want: Vec<(u64, String)> = probe.messages.iter().map(|(l, t)| (*l as u64, strip_markers(t))).collect();
+    check_eq!(failures, got, want, "{ctx}: outline messages");
 
-    // Diagnostics are pushed (Neovim 0.7 has no pull diagnostics).
-    assert!(vol["publish_count"].as_u64().unwrap_or(0) >= 1, "{ctx}: no textDocument/publishDiagnostics");
+    // Diagnostics are pushed (Neovim 0.7 has no pull diagnostics), and they are exactly
+    // what `apparatus check` reports for the volume.
+    check!(failures, vol["publish_count"].as_u64().unwrap_or(0) >= 1, "{ctx}: no textDocument/publishDiagnostics");
     let diags = vol["diagnostics"].as_array().unwrap();
-    assert_eq!(
+    check_eq!(failures, 
         vol["vim_diagnostic_count"].as_u64().unwrap() as usize,
         diags.len(),
         "{ctx}: Neovim shows what the server published"
     );
-    for d in diags {
-        assert!(d["code"].is_string(), "{ctx}: every diagnostic has a code: {d}");
-    }
+    let severity = |s: &str| match s {
+        "error" => 1,
+        "warning" => 2,
+        "information" | "info" => 3,
+        "hint" => 4,
+        other => panic!("unknown severity {other}"),
+    };
+    let key = |range: &Value, sev: u64, code: &Value, message: &Value| {
+        (
+            range["start"]["line"].as_u64().unwrap(),
+            range["start"]["character"].as_u64().unwrap(),
+            range["end"]["line"].as_u64().unwrap(),
+            range["end"]["character"].as_u64().unwrap(),
+            sev,
+            code.as_str().unwrap_or_default().to_string(),
+            message.as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let mut got: Vec<_> =
+        diags.iter().map(|d| key(&d["range"], d["severity"].as_u64().unwrap_or(0), &d["code"], &d["message"])).collect();
+    let mut want: Vec<_> = probe
+        .expected
+        .iter()
+        .map(|d| key(&d["range"], severity(d["severity"].as_str().unwrap()), &d["code"], &d["message"]))
+        .collect();
+    got.sort();
+    want.sort();
+    check_eq!(failures, got, want, "{ctx}: the diagnostics Neovim got are those of `apparatus check`");
 
     // Markdown outside a corpus is left alone.
-    assert_eq!(files[1]["attached"], false, "the plugin attached outside a corpus");
+    check_eq!(failures, files[1]["attached"], false, "the plugin attached outside a corpus");
+
+    assert!(failures.is_empty(), "{} checks failed:\n\n{}", failures.len(), failures.join("\n\n"));
 }
