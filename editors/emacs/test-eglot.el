@@ -1,5 +1,5 @@
 ;;; test-eglot.el --- check apparatus-eglot.el in a real (batch) Emacs  -*- lexical-binding: t -*-
-;; emacs --batch -Q -l test-eglot.el SNIPPET CORPUS VOLUME [live]
+;; emacs --batch -Q -l test-eglot.el SNIPPET CORPUS VOLUME [live [EXPECTED-DIAGNOSTICS]]
 ;; Loads the snippet, checks eglot's server program and the project root for a corpus
 ;; volume, a Markdown file outside the corpus, and with `live' opens the volume, lets the
 ;; snippet start `apparatus lsp' (found on PATH) and waits for its diagnostics.
@@ -25,6 +25,7 @@
        (corpus (file-name-as-directory (expand-file-name (nth 1 args))))
        (volume (expand-file-name (nth 2 args)))
        (live (equal (nth 3 args) "live"))
+       (expected (and (nth 4 args) (string-to-number (nth 4 args))))
        (outside (make-temp-file "apparatus-outside" t)))
   (setq command-line-args-left nil)
   (load snippet nil t)
@@ -58,7 +59,14 @@
               (flymake-start)
               (accept-process-output nil 0.2)))
           (apparatus-check "diagnostics arrive in flymake" (flymake-diagnostics))
-          (message "diagnostics: %d" (length (flymake-diagnostics)))
+          (when expected
+            ;; Let late publications settle, then compare with `apparatus check'.
+            (accept-process-output nil 1.5)
+            (flymake-start)
+            (accept-process-output nil 0.5)
+            (apparatus-check (format "flymake shows the %d diagnostics of `apparatus check'" expected)
+                             (= (length (flymake-diagnostics)) expected)
+                             (format "got %d" (length (flymake-diagnostics)))))
           (ignore-errors (eglot-shutdown server))))))
   (delete-directory outside t))
 
