@@ -294,6 +294,7 @@ async function allRows(page, list) {
         index: Number(e.getAttribute('data-index')),
         level: Number(e.getAttribute('aria-level')),
         text: e.textContent ?? '',
+        name: (e.querySelector('.label-name')?.textContent ?? '').trim(),
         label: e.getAttribute('aria-label') ?? '',
       })),
     );
@@ -393,16 +394,20 @@ async function main() {
     const outline = page.locator('.outline-pane').first();
     await outline.waitFor({ state: 'visible' });
     const titles = vol.messages.map((m) => stripMarkers(m.title));
+    // Several providers: a level-1 group row per provider; one: no group rows. VS Code's
+    // Markdown symbols are named with their hashes ("## Title"), the server's without,
+    // so exact names tell them apart either way.
     const ownGroup = (rows) => {
-      // One provider: no group rows; several: a level-1 row per provider.
-      const groupAt = rows.findIndex((r) => r.level === 1 && r.text.trim() === DISPLAY_NAME);
-      if (groupAt < 0) return rows.some((r) => /Markdown Language Features/.test(r.text)) ? [] : rows;
-      const end = rows.findIndex((r, i) => i > groupAt && r.level === 1);
-      return rows.slice(groupAt + 1, end < 0 ? rows.length : end);
+      const groups = rows.filter((r) => r.level === 1 && (r.name === DISPLAY_NAME || r.name === 'Markdown Language Features'));
+      if (!groups.length) return rows;
+      const at = rows.findIndex((r) => r.level === 1 && r.name === DISPLAY_NAME);
+      if (at < 0) return [];
+      const end = rows.findIndex((r, i) => i > at && r.level === 1);
+      return rows.slice(at + 1, end < 0 ? rows.length : end);
     };
     const missingIn = (rows) => {
-      const texts = ownGroup(rows).map((x) => stripMarkers(x.label || x.text));
-      return titles.filter((t) => !texts.some((x) => x.includes(t)));
+      const names = new Set(ownGroup(rows).map((x) => stripMarkers(x.name)));
+      return titles.filter((t) => !names.has(t));
     };
     let outlineRows = [];
     await waitFor('the messages in the Outline', async () => {
@@ -410,7 +415,7 @@ async function main() {
       return missingIn(outlineRows).length === 0;
     }, 60000).catch(() => {
       const missing = missingIn(outlineRows);
-      fail('outline', `the Outline (group "${DISPLAY_NAME}") lacks ${missing.length} of ${titles.length} messages, e.g. ${JSON.stringify(missing.slice(0, 3))}; rows: ${JSON.stringify(outlineRows.slice(0, 8).map((r) => r.text))}`);
+      fail('outline', `the Outline (group "${DISPLAY_NAME}") lacks ${missing.length} of ${titles.length} messages, e.g. ${JSON.stringify(missing.slice(0, 3))}; rows: ${JSON.stringify(outlineRows.slice(0, 8).map((r) => r.name))}`);
     });
     await page.screenshot({ path: path.join(SHOTS, 'outline.png') });
     log(`Outline: ${ownGroup(outlineRows).length} rows from the server, ${titles.length} messages expected`);
