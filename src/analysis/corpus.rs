@@ -36,6 +36,22 @@ pub struct File {
     pub ids: Vec<(String, TextRange, u32)>,
     /// Problems of the file as a whole (encoding, edition.toml), absolute.
     pub file_diagnostics: Vec<Diagnostic>,
+    /// Changes whenever the file's text or analysis does.
+    pub revision: u64,
+}
+
+/// See [`Corpus::diagnostics_stamp`]: revisions, each unique in the process.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct DiagnosticsStamp {
+    file: u64,
+    index: u64,
+    register: u64,
+}
+
+/// A new revision number, never given before in this process.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Where a message is: its file and block.
@@ -72,6 +88,8 @@ pub struct Corpus {
     pub register: Arc<Register>,
     register_fingerprint: u64,
     index: Arc<HashMap<String, Vec<MessageLoc>>>,
+    index_revision: u64,
+    register_revision: u64,
 }
 
 fn is_skipped_dir(name: &str) -> bool {
@@ -176,7 +194,7 @@ impl Corpus {
                 if kind == FileKind::Config {
                     file_diagnostics.extend(config_problems.iter().cloned());
                 }
-                File { path, kind, text, volume: Arc::new(volume), analyses: Vec::new(), ids: Vec::new(), file_diagnostics }
+                File { path, kind, text, volume: Arc::new(volume), analyses: Vec::new(), ids: Vec::new(), file_diagnostics, revision: next_revision() }
             })
             .collect();
         let mut by_path = HashMap::new();
@@ -214,7 +232,7 @@ impl Corpus {
         let f = self.files[config_id.0 as usize].as_ref().expect("config file present");
         let mut diagnostics: Vec<Diagnostic> = f.file_diagnostics.iter().filter(|d| !d.message.contains("named in `persons` does not exist")).cloned().collect();
         diagnostics.extend(missing);
-        let updated = File { file_diagnostics: diagnostics, path: f.path.clone(), kind: f.kind, text: f.text.clone(), volume: f.volume.clone(), analyses: f.analyses.clone(), ids: f.ids.clone() };
+        let updated = File { file_diagnostics: diagnostics, path: f.path.clone(), kind: f.kind, text: f.text.clone(), volume: f.volume.clone(), analyses: f.analyses.clone(), ids: f.ids.clone(), revision: next_revision() };
         self.files[config_id.0 as usize] = Some(Arc::new(updated));
     }
 
@@ -227,6 +245,7 @@ impl Corpus {
         let register = Register::build(&registers);
         self.register_fingerprint = register.fingerprint();
         self.register = Arc::new(register);
+        self.register_revision = next_revision();
     }
 
     fn context<'a>(&'a self, file: &File, volume_has_messages: bool, kind: BlockKind) -> Context<'a> {
@@ -285,6 +304,7 @@ impl Corpus {
                         ids: message_ids(f),
                         analyses,
                         file_diagnostics: f.file_diagnostics.clone(),
+                        revision: next_revision(),
                     })
                 })
             })
@@ -303,6 +323,7 @@ impl Corpus {
             }
         }
         self.index = Arc::new(index);
+        self.index_revision = next_revision();
     }
 
     /// Replaces a file's text (adding the file if it is new). With `edit`, the text is the
@@ -329,6 +350,7 @@ impl Corpus {
             analyses: Vec::new(),
             ids: Vec::new(),
             file_diagnostics: Vec::new(),
+            revision: next_revision(),
         };
         let id = match existing {
             Some(id) => id,
@@ -374,8 +396,10 @@ impl Corpus {
             analyses: Vec::new(),
             ids: f.ids.clone(),
             file_diagnostics: f.file_diagnostics.clone(),
+            revision: 0,
         });
         file.analyses = analyses;
+        file.revision = next_revision();
         file.ids = message_ids(&file);
         self.files[id.0 as usize] = Some(Arc::new(file));
     }
@@ -435,6 +459,16 @@ impl Corpus {
     /// Every message id of the corpus.
     pub fn message_ids(&self) -> impl Iterator<Item = (&str, &[MessageLoc])> {
         self.index.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// What a file's diagnostics depend on: the file, the message index and the register.
+    /// Equal stamps mean equal diagnostics, so a caller can skip recomputing them.
+    pub fn diagnostics_stamp(&self, id: FileId) -> DiagnosticsStamp {
+        DiagnosticsStamp {
+            file: self.file(id).map_or(0, |f| f.revision),
+            index: self.index_revision,
+            register: self.register_revision,
+        }
     }
 
     /// All problems of a file, absolute ranges, in order.

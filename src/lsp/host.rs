@@ -83,6 +83,9 @@ pub struct Analysis {
     pub versions: Arc<HashMap<Uri, i32>>,
     /// Increases with every published batch.
     pub generation: u64,
+    /// How many jobs the corpora reflect: a request waits until every job sent before it
+    /// is in (an edit of the register changes the hover of another document).
+    pub jobs_done: u64,
 }
 
 /// The file-system path standing for a document: its path for `file:` URIs, else the
@@ -101,6 +104,7 @@ pub fn run_worker(
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter());
+        worker.jobs_done += batch.len() as u64;
         let mut signals = Vec::new();
         worker.apply_batch(batch, &state, &mut signals);
         worker.generation += 1;
@@ -108,6 +112,7 @@ pub fn run_worker(
             corpora: Arc::new(worker.corpora.clone()),
             versions: Arc::new(worker.applied.clone()),
             generation: worker.generation,
+            jobs_done: worker.jobs_done,
         };
         state.lock().unwrap_or_else(|e| e.into_inner()).analysis = analysis;
         generation_tx.send_replace(worker.generation);
@@ -127,6 +132,7 @@ struct Worker {
     /// Documents whose next change must be parsed in full (after a failure).
     full_next: HashSet<Uri>,
     generation: u64,
+    jobs_done: u64,
 }
 
 /// Consecutive changes of one document, merged.

@@ -115,10 +115,13 @@ pub struct ServerState {
     /// The analysis worker's queue. Send while holding the lock, so that jobs are in the
     /// same order as the changes to `docs`.
     jobs: Option<Sender<Job>>,
+    /// How many jobs were sent to the worker.
+    jobs_sent: u64,
 }
 
 impl ServerState {
-    fn send(&self, job: Job) {
+    fn send(&mut self, job: Job) {
+        self.jobs_sent += 1;
         if let Some(tx) = &self.jobs {
             if tx.send(job).is_err() {
                 error!("the analysis worker has stopped");
@@ -176,13 +179,19 @@ impl DocSnapshot {
         std::fs::read_to_string(path).ok().map(|s| ropey::Rope::from_str(&s))
     }
 
+    /// Locations in any document; each other document's text is read once, however many
+    /// targets point into it (find references returns hundreds in one volume).
     fn locations(&self, targets: Vec<(Uri, std::ops::Range<usize>)>) -> Vec<Location> {
+        let mut ropes: HashMap<Uri, Option<ropey::Rope>> = HashMap::new();
         let mut out = Vec::with_capacity(targets.len());
         for (uri, range) in targets {
             if uri == self.uri {
                 out.push(convert::location(uri, self.conv(), range));
-            } else if let Some(rope) = self.rope_of(&uri) {
-                out.push(convert::location(uri, Converter::new(&rope, self.encoding), range));
+                continue;
+            }
+            let rope = ropes.entry(uri.clone()).or_insert_with(|| self.rope_of(&uri));
+            if let Some(rope) = rope {
+                out.push(convert::location(uri, Converter::new(rope, self.encoding), range));
             }
         }
         out
@@ -265,6 +274,9 @@ struct Inner {
     session: OnceLock<Session>,
     /// What was last published per URI; the async lock orders publications.
     published: tokio::sync::Mutex<HashMap<Uri, (Stamp, Vec<Diagnostic>)>>,
+    /// For corpus files no editor has open: what their published diagnostics were
+    /// computed from (see `Corpus::diagnostics_stamp`).
+    closed_published: tokio::sync::Mutex<HashMap<Uri, crate::analysis::corpus::DiagnosticsStamp>>,
     /// The analysis generation, bumped by the worker after each batch.
     generation: tokio::sync::watch::Receiver<u64>,
     diagnostics_loop_started: AtomicBool,
@@ -294,6 +306,7 @@ impl Backend {
                 state,
                 session: OnceLock::new(),
                 published: tokio::sync::Mutex::new(HashMap::new()),
+                closed_published: tokio::sync::Mutex::new(HashMap::new()),
                 generation: generation_rx,
                 diagnostics_loop_started: AtomicBool::new(false),
                 shutdown_requested,
@@ -338,14 +351,15 @@ impl Backend {
         })
     }
 
-    /// A snapshot whose analysis holds the document's current version; waits for the
-    /// worker (bounded by `ANALYSIS_WAIT`). After the wait, the latest snapshot anyway.
+    /// A snapshot whose analysis holds the document's current version and every change
+    /// sent before the request (of any document); waits for the worker (bounded by `ANALYSIS_WAIT`). After the wait, the latest snapshot anyway.
     async fn analysed_snapshot(&self, uri: &Uri) -> Option<DocSnapshot> {
         let mut generation = self.inner.generation.clone();
         let deadline = tokio::time::Instant::now() + ANALYSIS_WAIT;
+        let sent = self.lock().jobs_sent;
         loop {
             let snap = self.snapshot(uri)?;
-            if snap.analysed == Some(snap.doc.version) {
+            if snap.analysed == Some(snap.doc.version) && snap.analysis.jobs_done >= sent {
                 return Some(snap);
             }
             match tokio::time::timeout_at(deadline, generation.changed()).await {
@@ -388,6 +402,7 @@ impl Backend {
                     .filter(|s| s.analysed == Some(s.doc.version))
                     .collect()
             };
+            self.publish_closed_files().await;
             if snaps.is_empty() {
                 continue;
             }
@@ -430,7 +445,53 @@ impl Backend {
         published.insert(uri, (stamp, diags));
     }
 
+    /// Diagnostics of the corpus files no editor has open, from the text the corpus read:
+    /// published at start-up, and again only for files whose diagnostics may have changed
+    /// (the file itself, the message index or the register), so that an edit costs no
+    /// more than the files it affects.
+    async fn publish_closed_files(&self) {
+        let snap = self.workspace_snapshot();
+        let open: std::collections::HashSet<Uri> = self.lock().docs.iter().map(|(u, _)| u.clone()).collect();
+        let mut stamps = self.inner.closed_published.lock().await;
+        let mut work = Vec::new();
+        for corpus in snap.analysis.corpora.by_root.values() {
+            for (id, f) in corpus.files() {
+                let Some(uri) = convert::path_to_uri(&f.path) else { continue };
+                let stamp = corpus.diagnostics_stamp(id);
+                if open.contains(&uri) || stamps.get(&uri) == Some(&stamp) {
+                    continue;
+                }
+                work.push((uri, stamp, f.path.clone()));
+            }
+        }
+        if work.is_empty() {
+            return;
+        }
+        let corpora = snap.analysis.corpora.clone();
+        let enc = snap.encoding;
+        let computed = run_guarded("closed-file diagnostics", move || {
+            work.into_iter()
+                .map(|(uri, stamp, path)| {
+                    let d = diagnostics::closed_file_diagnostics(&corpora, &uri, &path, enc);
+                    (uri, stamp, d)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        for (uri, stamp, diags) in computed {
+            // Opened meanwhile: the open document's own diagnostics take over.
+            if self.lock().docs.version(&uri).is_some() {
+                continue;
+            }
+            self.client().publish_diagnostics(uri.clone(), diags, None).await;
+            stamps.insert(uri, stamp);
+        }
+    }
+
     async fn clear_diagnostics(&self, uri: Uri) {
+        // A corpus file goes back to its on-disk diagnostics at the next analysis.
+        self.inner.closed_published.lock().await.remove(&uri);
         let mut published = self.inner.published.lock().await;
         published.remove(&uri);
         self.client().publish_diagnostics(uri, Vec::new(), None).await;
@@ -791,19 +852,19 @@ impl LanguageServer for Backend {
         let snap = self.workspace_snapshot();
         run_guarded("workspaceSymbol", move || {
             let mut out = Vec::new();
+            let mut ropes: HashMap<Uri, Option<ropey::Rope>> = HashMap::new();
             for (uri, sym) in features::workspace_symbols(&snap, &params.query) {
-                let path = document_path(&uri);
-                let rope = match snap.open.get(&uri) {
+                let rope = ropes.entry(uri.clone()).or_insert_with(|| match snap.open.get(&uri) {
                     Some(d) => Some(d.text.clone()),
                     None => snap
                         .analysis
                         .corpora
-                        .locate(&path)
+                        .locate(&document_path(&uri))
                         .and_then(|(c, id)| c.file(id))
                         .map(|f| ropey::Rope::from_str(&f.text)),
-                };
+                });
                 if let Some(rope) = rope {
-                    let conv = Converter::new(&rope, snap.encoding);
+                    let conv = Converter::new(rope, snap.encoding);
                     out.extend(convert::flat_symbols(&uri, conv, std::slice::from_ref(&sym)));
                 }
             }
