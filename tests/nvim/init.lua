@@ -98,6 +98,22 @@ local function run_file(spec)
   res.root_dir = client.config.root_dir
   out.server_capabilities = client.server_capabilities
 
+  -- Pushed diagnostics: wait for the first publish, then until none came for settle_ms.
+  -- They also tell that the server has analysed the corpus: the requests come after,
+  -- as a person's would.
+  vim.wait(plan.timeout_ms, function()
+    return published[uri] ~= nil
+  end, 20)
+  if published[uri] then
+    vim.wait(plan.timeout_ms, function()
+      return vim.loop.now() - published[uri].at >= plan.settle_ms
+    end, 20)
+    res.publish_count = published[uri].count
+    res.diagnostics = published[uri].last
+    res.vim_diagnostic_count = #vim.diagnostic.get(bufnr)
+  else
+    res.publish_count = 0
+  end
   for _, r in ipairs(spec.requests or {}) do
     local params = { textDocument = { uri = uri } }
     if r.line then
@@ -119,20 +135,6 @@ local function run_file(spec)
     res.responses[r.name] = entry
   end
 
-  -- Pushed diagnostics: wait for the first publish, then until none came for settle_ms.
-  vim.wait(plan.timeout_ms, function()
-    return published[uri] ~= nil
-  end, 20)
-  if published[uri] then
-    vim.wait(plan.timeout_ms, function()
-      return vim.loop.now() - published[uri].at >= plan.settle_ms
-    end, 20)
-    res.publish_count = published[uri].count
-    res.diagnostics = published[uri].last
-    res.vim_diagnostic_count = #vim.diagnostic.get(bufnr)
-  else
-    res.publish_count = 0
-  end
   return res
 end
 
