@@ -181,7 +181,7 @@ const stripMarkers = (s) => s.replace(/\[\^[A-Za-z0-9_-]+\]/g, '').trim();
 // ---------------------------------------------------------------------------------------
 // What the server publishes for the volume, asked over LSP directly.
 
-function serverDiagnostics(file, timeoutMs = 60000) {
+function serverDiagnostics(file, timeoutMs = 20000) {
   return new Promise((resolve, reject) => {
     const child = spawn(SERVER, ['lsp'], { cwd: CORPUS, stdio: ['pipe', 'pipe', 'ignore'] });
     let buf = Buffer.alloc(0);
@@ -204,10 +204,8 @@ function serverDiagnostics(file, timeoutMs = 60000) {
       setTimeout(() => child.kill('SIGKILL'), 1000).unref();
       err ? reject(err) : resolve(val);
     };
-    const timer = setTimeout(
-      () => (last ? finish(last) : finish(null, new Error('the server published no diagnostics'))),
-      timeoutMs,
-    );
+    // A file without problems may get no publication at all.
+    const timer = setTimeout(() => finish(last ?? []), timeoutMs);
     child.on('error', (e) => finish(null, e));
     child.stdout.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
@@ -356,34 +354,45 @@ async function main() {
     await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
     log('volume open');
 
-    // 1. Problems: the volume's entry in the panel, with as many problems as published.
+    // 1. Problems: the volume's entry in the panel, filtered to the volume (the server
+    //    also reports the corpus files that are not open), with exactly the problems the
+    //    server publishes, once the count has settled.
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     const panel = page.locator('.markers-panel');
     await panel.waitFor({ state: 'visible' });
-    const fileRow = await waitFor(
-      'the volume in the Problems panel',
-      async () => {
-        const rows = panel.locator('.monaco-list-row', { hasText: vol.name });
-        return (await rows.count()) ? rows.first() : null;
-      },
-      90000,
-    );
-    const count = await waitFor('the problem count of the volume', async () => {
-      const badge = (await fileRow.locator('.monaco-count-badge').textContent().catch(() => ''))?.trim();
-      return badge && Number(badge) === shown.length ? Number(badge) : null;
-    }, 30000).catch(async () => {
-      const badge = await fileRow.locator('.monaco-count-badge').textContent().catch(() => '?');
-      fail('problems', `Problems shows ${badge} problems for ${vol.name}, the server published ${shown.length}`);
-      return null;
-    });
+    const filter = page.getByPlaceholder(/^Filter \(e\.g\./).first();
+    await filter.click();
+    await filter.fill(`**/${vol.name}`);
+    const fileRow = panel.locator('.monaco-list-row', { hasText: vol.name }).first();
+    await fileRow.waitFor({ state: 'visible', timeout: 90000 });
+    const badgeOf = async () => Number((await fileRow.locator('.monaco-count-badge').textContent().catch(() => ''))?.trim() || NaN);
+    // Settled: the same count for 5 s in a row.
+    let last = NaN;
+    let since = Date.now();
+    const count = await waitFor('the problem count of the volume to settle', async () => {
+      const now = await badgeOf();
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      }
+      return !Number.isNaN(now) && Date.now() - since >= 5000 ? now : null;
+    }, 90000, 500);
+    if (count !== shown.length) fail('problems', `Problems shows ${count} problems for ${vol.name}, the server published ${shown.length} (errors, warnings and informations)`);
     const problemRows = await panel.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
-    const codes = [...new Set(shown.map((d) => String(d.code ?? '')).filter(Boolean))];
-    const visibleCodes = codes.filter((c) => problemRows.some((t) => t.includes(c)));
-    if (!visibleCodes.length) fail('problems', `no diagnostic code (${codes.join(', ')}) visible in the Problems panel rows: ${JSON.stringify(problemRows.slice(0, 5))}`);
-    const firstLines = shown.map((d) => d.message.split('\n')[0].slice(0, 60));
-    if (!problemRows.some((t) => firstLines.some((m) => t.includes(m)))) fail('problems', `none of the server's messages (e.g. "${firstLines[0]}") is in the Problems panel`);
+    // The first rows, in the panel's order (severity, then position).
+    const visible = [...shown]
+      .sort((a, b) => (a.severity ?? 1) - (b.severity ?? 1) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character)
+      .slice(0, 8);
+    for (const d of visible) {
+      const first = d.message.split('\n')[0].slice(0, 60);
+      if (!problemRows.some((t) => t.includes(first) && t.includes(String(d.code)))) {
+        fail('problems', `the problem "${first}" (${d.code}) is not in the Problems panel: ${JSON.stringify(problemRows.slice(0, 10))}`);
+        break;
+      }
+    }
     await page.screenshot({ path: path.join(SHOTS, 'problems.png') });
-    log(`Problems: ${count ?? '?'} for ${vol.name}; codes seen: ${visibleCodes.join(', ')}`);
+    const codes = [...new Set(shown.map((d) => d.code))];
+    log(`Problems: ${count} for ${vol.name} (codes ${codes.join(', ')}); the server published ${shown.length}`);
 
     // 2. Outline: every message of the volume, in the group of this extension's
     //    server (VS Code's Markdown extension adds its own group of headings).
@@ -418,7 +427,7 @@ async function main() {
       fail('outline', `the Outline (group "${DISPLAY_NAME}") lacks ${missing.length} of ${titles.length} messages, e.g. ${JSON.stringify(missing.slice(0, 3))}; rows: ${JSON.stringify(outlineRows.slice(0, 8).map((r) => r.name))}`);
     });
     await page.screenshot({ path: path.join(SHOTS, 'outline.png') });
-    log(`Outline: ${ownGroup(outlineRows).length} rows from the server, ${titles.length} messages expected`);
+    log(`Outline: ${titles.length - missingIn(outlineRows).length} of ${titles.length} messages in the server's outline`);
 
     // 3. Hover on a person's name.
     const { line, start, form, person } = vol.mention;
