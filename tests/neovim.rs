@@ -54,8 +54,12 @@ struct Corpus {
 fn corpus() -> Corpus {
     let dir = repo().join("corpus");
     let toml_path = dir.join("edition.toml");
-    let text = std::fs::read_to_string(&toml_path)
-        .unwrap_or_else(|e| panic!("the bundled corpus is missing: {}: {e}", toml_path.display()));
+    let text = std::fs::read_to_string(&toml_path).unwrap_or_else(|e| {
+        panic!(
+            "the bundled corpus is missing: {}: {e}",
+            toml_path.display()
+        )
+    });
     let value: toml::Value = toml::from_str(&text).expect("corpus/edition.toml parses");
     let registers = match value.get("persons") {
         Some(toml::Value::Array(a)) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
@@ -149,7 +153,11 @@ fn heading_level(line: &str) -> Option<usize> {
 
 fn is_metadata(line: &str) -> bool {
     match line.split_once(": ") {
-        Some((k, _)) => !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-'),
+        Some((k, _)) => {
+            !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+        }
         None => false,
     }
 }
@@ -158,21 +166,33 @@ fn footnote_def_label(line: &str) -> Option<&str> {
     let rest = line.strip_prefix("[^")?;
     let end = rest.find("]:")?;
     let label = &rest[..end];
-    (!label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')).then_some(label)
+    (!label.is_empty()
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+    .then_some(label)
 }
 
 /// Footnote markers `[^label]` of a line (not the definition's own label), as
 /// (byte offset of `[`, label).
 fn markers(line: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
-    let skip = if footnote_def_label(line).is_some() { line.find("]:").unwrap() + 2 } else { 0 };
+    let skip = if footnote_def_label(line).is_some() {
+        line.find("]:").unwrap() + 2
+    } else {
+        0
+    };
     let mut from = skip;
     while let Some(off) = line[from..].find("[^") {
         let start = from + off;
         let rest = &line[start + 2..];
         if let Some(end) = rest.find(']') {
             let label = &rest[..end];
-            if !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            if !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
                 out.push((start, label));
             }
         }
@@ -223,7 +243,11 @@ fn persons(corpus: &Corpus) -> Vec<Person> {
                             "id" => p.id = v.trim().to_string(),
                             "role" => p.role = Some(v.trim().to_string()),
                             "names" => {
-                                p.names = v.split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+                                p.names = v
+                                    .split(';')
+                                    .map(|s| s.trim().to_string())
+                                    .filter(|s| !s.is_empty())
+                                    .collect()
                             }
                             _ => {}
                         }
@@ -301,10 +325,17 @@ fn find_mention(lines: &[&str], kinds: &[LineKind], people: &[Person]) -> Option
                 let end = start + form.len();
                 let covered = owners.keys().any(|other| {
                     other.len() > form.len()
-                        && find_word(line, other).into_iter().any(|s| s <= start && s + other.len() >= end)
+                        && find_word(line, other)
+                            .into_iter()
+                            .any(|s| s <= start && s + other.len() >= end)
                 });
-                let inside_brackets = line[..start].matches('[').count() > line[..start].matches(']').count();
-                if who.len() == 1 && !covered && !inside_brackets && best.is_none_or(|b| start < b.0) {
+                let inside_brackets =
+                    line[..start].matches('[').count() > line[..start].matches(']').count();
+                if who.len() == 1
+                    && !covered
+                    && !inside_brackets
+                    && best.is_none_or(|b| start < b.0)
+                {
                     best = Some((start, form.len(), who[0]));
                 }
             }
@@ -315,7 +346,13 @@ fn find_mention(lines: &[&str], kinds: &[LineKind], people: &[Person]) -> Option
             while !line.is_char_boundary(at) {
                 at -= 1;
             }
-            return Some(Mention { line: ln, start, end: start + len, at, person: who });
+            return Some(Mention {
+                line: ln,
+                start,
+                end: start + len,
+                at,
+                person: who,
+            });
         }
     }
     None
@@ -336,7 +373,9 @@ fn find_footnote(lines: &[&str], kinds: &[LineKind]) -> Option<(usize, usize, St
                 .find(|&j| matches!(kinds[j], LineKind::Heading(1) | LineKind::Heading(2)))
                 .unwrap_or(lines.len());
             let defs: Vec<usize> = (scope_start..scope_end)
-                .filter(|&j| kinds[j] == LineKind::FootnoteDef && footnote_def_label(lines[j]) == Some(label))
+                .filter(|&j| {
+                    kinds[j] == LineKind::FootnoteDef && footnote_def_label(lines[j]) == Some(label)
+                })
                 .collect();
             if defs.len() == 1 {
                 return Some((ln, col + 2, label.to_string(), defs[0]));
@@ -349,9 +388,19 @@ fn find_footnote(lines: &[&str], kinds: &[LineKind]) -> Option<(usize, usize, St
 /// What `apparatus check --format json` reports for a volume: the diagnostics every
 /// editor should show.
 fn check_json(volume: &Path) -> Vec<Value> {
-    let out = Command::new(SERVER).args(["check", "--format", "json"]).arg(volume).output().unwrap();
+    let out = Command::new(SERVER)
+        .args(["check", "--format", "json"])
+        .arg(volume)
+        .output()
+        .unwrap();
     serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap_or_else(|e| panic!("`apparatus check --format json {}`: {e}\n{}", volume.display(), String::from_utf8_lossy(&out.stderr)))
+        .unwrap_or_else(|e| {
+            panic!(
+                "`apparatus check --format json {}`: {e}\n{}",
+                volume.display(),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
         .as_array()
         .cloned()
         .unwrap_or_default()
@@ -372,18 +421,31 @@ fn probe(corpus: &Corpus, people: &[Person]) -> Probe {
             .filter(|(_, (_, k))| **k == LineKind::Heading(2))
             .map(|(i, (l, _))| (i, heading_text(l).to_string()))
             .collect();
-        let (Some(mention), Some(footnote)) = (find_mention(&lines, &kinds, people), find_footnote(&lines, &kinds))
-        else {
+        let (Some(mention), Some(footnote)) = (
+            find_mention(&lines, &kinds, people),
+            find_footnote(&lines, &kinds),
+        ) else {
             continue;
         };
-        if messages.is_empty() || best.as_ref().is_some_and(|b| b.messages.len() <= messages.len()) {
+        if messages.is_empty()
+            || best
+                .as_ref()
+                .is_some_and(|b| b.messages.len() <= messages.len())
+        {
             continue;
         }
         let expected = check_json(&volume);
         if expected.is_empty() {
             continue;
         }
-        best = Some(Probe { volume, text: text.clone(), mention, footnote, messages, expected });
+        best = Some(Probe {
+            volume,
+            text: text.clone(),
+            mention,
+            footnote,
+            messages,
+            expected,
+        });
     }
     best.expect(
         "no volume in corpus/ has a message, an implicit person mention, a footnote with its definition and a diagnostic",
@@ -466,7 +528,9 @@ fn uri_of(path: &Path) -> String {
     let mut s = String::from("file://");
     for b in path.to_str().unwrap().bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => s.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                s.push(b as char)
+            }
             _ => s.push_str(&format!("%{b:02X}")),
         }
     }
@@ -520,7 +584,11 @@ fn symbols(v: &Value, out: &mut Vec<(String, u64, u64)>) {
             .or_else(|| s.get("location").map(|l| &l["range"]))
             .map(|r| r["start"]["line"].as_u64().unwrap())
             .unwrap();
-        out.push((s["name"].as_str().unwrap().to_string(), s["kind"].as_u64().unwrap(), line));
+        out.push((
+            s["name"].as_str().unwrap().to_string(),
+            s["kind"].as_u64().unwrap(),
+            line,
+        ));
         if let Some(children) = s.get("children") {
             symbols(children, out);
         }
@@ -599,15 +667,26 @@ fn neovim_hover_definition_outline_diagnostics() {
     let ctx = format!("nvim {} on {}", result["nvim_version"], volume.display());
 
     assert_eq!(vol["filetype"], "markdown", "{ctx}");
-    assert_eq!(vol["attached"], true, "{ctx}: the apparatus client never attached");
+    assert_eq!(
+        vol["attached"], true,
+        "{ctx}: the apparatus client never attached"
+    );
     assert_eq!(vol["offset_encoding"], "utf-16", "{ctx}");
-    assert_eq!(vol["root_dir"].as_str(), Some(corpus_copy.to_str().unwrap()), "{ctx}: root is the edition.toml folder");
+    assert_eq!(
+        vol["root_dir"].as_str(),
+        Some(corpus_copy.to_str().unwrap()),
+        "{ctx}: root is the edition.toml folder"
+    );
     let uri = uri_of(&volume);
     assert_eq!(vol["uri"].as_str(), Some(uri.as_str()), "{ctx}");
     let responses = &vol["responses"];
     for name in ["hover", "definition", "outline"] {
         let r = &responses[name];
-        assert!(r["timeout"].is_null(), "{ctx}: {name} timed out: {}", r["timeout"]);
+        assert!(
+            r["timeout"].is_null(),
+            "{ctx}: {name} timed out: {}",
+            r["timeout"]
+        );
         assert!(r["error"].is_null(), "{ctx}: {name} failed: {}", r["error"]);
     }
 
@@ -618,8 +697,10 @@ fn neovim_hover_definition_outline_diagnostics() {
     let hover_result = &responses["hover"]["result"];
     let hover = hover_text(hover_result);
     let name = &lines[m.line][m.start..m.end];
-    check!(failures, 
-        hover.starts_with(&format!("**{}**", person.display)) && hover.ends_with(&format!("id `{}`", person.id)),
+    check!(
+        failures,
+        hover.starts_with(&format!("**{}**", person.display))
+            && hover.ends_with(&format!("id `{}`", person.id)),
         "{ctx}: hover on `{name}` in `{}` (line {}) should show the card of {} ({}), got:\n{hover}",
         lines[m.line],
         m.line,
@@ -627,19 +708,35 @@ fn neovim_hover_definition_outline_diagnostics() {
         person.display
     );
     if let Some(role) = &person.role {
-        check!(failures, hover.contains(&format!("\n\n{role}\n\n")), "{ctx}: the card shows the role `{role}`:\n{hover}");
+        check!(
+            failures,
+            hover.contains(&format!("\n\n{role}\n\n")),
+            "{ctx}: the card shows the role `{role}`:\n{hover}"
+        );
     }
     let want_range = json!({
         "start": { "line": m.line, "character": utf16_col(lines[m.line], m.start) },
         "end": { "line": m.line, "character": utf16_col(lines[m.line], m.end) },
     });
-    check_eq!(failures, hover_result["range"], want_range, "{ctx}: the hover covers `{name}`");
+    check_eq!(
+        failures,
+        hover_result["range"],
+        want_range,
+        "{ctx}: the hover covers `{name}`"
+    );
 
     // Definition on a footnote marker: the `[^label]` of its note, in the same message.
     let locs = locations(&responses["definition"]["result"]);
-    check_eq!(failures, 
+    check_eq!(
+        failures,
         locs,
-        vec![(uri.clone(), def_line as u64, 0, def_line as u64, label.len() as u64 + 3)],
+        vec![(
+            uri.clone(),
+            def_line as u64,
+            0,
+            def_line as u64,
+            label.len() as u64 + 3
+        )],
         "{ctx}: definition of [^{label}] at line {f_line} lands on `{}` (line {def_line})",
         lines[def_line]
     );
@@ -647,20 +744,33 @@ fn neovim_hover_definition_outline_diagnostics() {
     // Outline: every message of the volume, with its heading as its title, in order.
     let mut syms = Vec::new();
     symbols(&responses["outline"]["result"], &mut syms);
-    let heading_lines: BTreeMap<u64, &str> = probe.messages.iter().map(|(l, t)| (*l as u64, t.as_str())).collect();
+    let heading_lines: BTreeMap<u64, &str> = probe
+        .messages
+        .iter()
+        .map(|(l, t)| (*l as u64, t.as_str()))
+        .collect();
     let got: Vec<(u64, String)> = syms
         .iter()
         .filter(|(_, _, line)| heading_lines.contains_key(line))
         .map(|(name, _, line)| (*line, strip_markers(name)))
         .collect();
-    let want: Vec<(u64, String)> = probe.messages.iter().map(|(l, t)| (*l as u64, strip_markers(t))).collect();
+    let want: Vec<(u64, String)> = probe
+        .messages
+        .iter()
+        .map(|(l, t)| (*l as u64, strip_markers(t)))
+        .collect();
     check_eq!(failures, got, want, "{ctx}: outline messages");
 
     // Diagnostics are pushed (Neovim 0.7 has no pull diagnostics), and they are exactly
     // what `apparatus check` reports for the volume.
-    check!(failures, vol["publish_count"].as_u64().unwrap_or(0) >= 1, "{ctx}: no textDocument/publishDiagnostics");
+    check!(
+        failures,
+        vol["publish_count"].as_u64().unwrap_or(0) >= 1,
+        "{ctx}: no textDocument/publishDiagnostics"
+    );
     let diags = vol["diagnostics"].as_array().unwrap();
-    check_eq!(failures, 
+    check_eq!(
+        failures,
         vol["vim_diagnostic_count"].as_u64().unwrap() as usize,
         diags.len(),
         "{ctx}: Neovim shows what the server published"
@@ -683,19 +793,50 @@ fn neovim_hover_definition_outline_diagnostics() {
             message.as_str().unwrap_or_default().to_string(),
         )
     };
-    let mut got: Vec<_> =
-        diags.iter().map(|d| key(&d["range"], d["severity"].as_u64().unwrap_or(0), &d["code"], &d["message"])).collect();
+    let mut got: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            key(
+                &d["range"],
+                d["severity"].as_u64().unwrap_or(0),
+                &d["code"],
+                &d["message"],
+            )
+        })
+        .collect();
     let mut want: Vec<_> = probe
         .expected
         .iter()
-        .map(|d| key(&d["range"], severity(d["severity"].as_str().unwrap()), &d["code"], &d["message"]))
+        .map(|d| {
+            key(
+                &d["range"],
+                severity(d["severity"].as_str().unwrap()),
+                &d["code"],
+                &d["message"],
+            )
+        })
         .collect();
     got.sort();
     want.sort();
-    check_eq!(failures, got, want, "{ctx}: the diagnostics Neovim got are those of `apparatus check`");
+    check_eq!(
+        failures,
+        got,
+        want,
+        "{ctx}: the diagnostics Neovim got are those of `apparatus check`"
+    );
 
     // Markdown outside a corpus is left alone.
-    check_eq!(failures, files[1]["attached"], false, "the plugin attached outside a corpus");
+    check_eq!(
+        failures,
+        files[1]["attached"],
+        false,
+        "the plugin attached outside a corpus"
+    );
 
-    assert!(failures.is_empty(), "{} checks failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} checks failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
