@@ -3,11 +3,13 @@
 --   nvim --headless -n -i NONE -u tests/nvim/init.lua
 --
 -- APPARATUS_NVIM_PLAN names a JSON file written by the Rust test:
---   { plugin_dir, cmd = [server, "lsp"], timeout_ms, settle_ms,
---     files = [ { path, expect_attach, requests = [ { name, method, line?, character? } ] } ],
+--   { mode = "setup" | "enable", plugin_dir, cmd = [server, "lsp"], timeout_ms, settle_ms,
+--     files = [ { path, expect_attach,
+--                 requests = [ { name, method, position? = { line, character = { utf-8, utf-16, utf-32 } } } ] } ],
 --     out }
--- The editor starts the server through the plugin under test (editors/neovim,
--- require('apparatus').setup), opens each file, sends each request with
+-- The editor starts the server through the plugin under test (editors/neovim):
+-- require('apparatus').setup (mode "setup", any Neovim) or its lsp/apparatus.lua with
+-- vim.lsp.enable (mode "enable", 0.11+). It opens each file, sends each request with
 -- vim.lsp.buf_request_sync, waits for the pushed diagnostics with vim.wait, and writes
 -- everything it saw as JSON to `out`. The Rust test makes the assertions.
 
@@ -27,6 +29,7 @@ local function write_file(path, s)
 end
 
 local plan = vim.json.decode(read_file(assert(plan_path, 'APPARATUS_NVIM_PLAN is not set')))
+local uv = vim.uv or vim.loop
 local out = { files = {}, error = vim.NIL }
 
 vim.opt.runtimepath:prepend(plan.plugin_dir)
@@ -41,7 +44,7 @@ vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx,
     entry.count = entry.count + 1
     entry.last = result.diagnostics
     entry.version = result.version
-    entry.at = vim.loop.now()
+    entry.at = uv.now()
     published[result.uri] = entry
   end
   return default_publish(err, result, ctx, config)
@@ -106,7 +109,7 @@ local function run_file(spec)
   end, 20)
   if published[uri] then
     vim.wait(plan.timeout_ms, function()
-      return vim.loop.now() - published[uri].at >= plan.settle_ms
+      return uv.now() - published[uri].at >= plan.settle_ms
     end, 20)
     res.publish_count = published[uri].count
     res.diagnostics = published[uri].last
@@ -116,8 +119,9 @@ local function run_file(spec)
   end
   for _, r in ipairs(spec.requests or {}) do
     local params = { textDocument = { uri = uri } }
-    if r.line then
-      params.position = { line = r.line, character = r.character }
+    if r.position then
+      local enc = client.offset_encoding or 'utf-16'
+      params.position = { line = r.position.line, character = r.position.character[enc] }
     end
     local responses, err = vim.lsp.buf_request_sync(bufnr, r.method, params, plan.timeout_ms)
     local entry = { method = r.method, params = params }
@@ -140,7 +144,12 @@ end
 
 local function main()
   out.nvim_version = tostring(vim.version().major) .. '.' .. vim.version().minor .. '.' .. vim.version().patch
-  require('apparatus').setup({ cmd = plan.cmd })
+  if plan.mode == 'enable' then
+    vim.lsp.config('apparatus', { cmd = plan.cmd })
+    vim.lsp.enable('apparatus')
+  else
+    require('apparatus').setup({ cmd = plan.cmd })
+  end
   for _, spec in ipairs(plan.files) do
     table.insert(out.files, run_file(spec))
   end
