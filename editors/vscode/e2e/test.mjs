@@ -332,7 +332,7 @@ async function main() {
   page.setDefaultTimeout(30000);
   const failures = [];
   const steps = { problems: true, outline: true, hover: true };
-  if (process.env.APPARATUS_E2E_SETTINGS) steps.missing = true;
+  if (process.env.APPARATUS_E2E_SETTINGS) Object.assign(steps, { missing: true, exited: true });
   const fail = (step, msg) => {
     steps[step] = false;
     failures.push(`${step}: ${msg}`);
@@ -490,8 +490,30 @@ async function main() {
         const button = toast.locator('.monaco-button', { hasText: 'Open Settings' });
         if (!(await button.count())) fail('missing', 'the notification has no "Open Settings" button');
       }
+      await sleep(1000); // the toast fades in
       await page.screenshot({ path: path.join(SHOTS, 'missing-server.png') });
       log(`Missing server: ${shownText ? 'notified' : 'no notification'}`);
+
+      // 5. A server that exits at once: a notification with its exit status.
+      const exiting = '/bin/false';
+      await page.locator('.notifications-toasts .notification-toast .codicon-notifications-clear, .notifications-toasts .notification-toast .codicon-close').first().click().catch(() => {});
+      await input.fill(exiting);
+      await page.keyboard.press('Tab');
+      const exitToast = page.locator('.notifications-toasts .notification-toast', { hasText: 'exited with code 1' }).first();
+      const exitText = await waitFor('the server-exited notification', async () => {
+        const t = await exitToast.locator('.notification-list-item-message').textContent({ timeout: 500 }).catch(() => null);
+        return t ?? null;
+      }, 60000).catch(() => null);
+      if (!exitText) fail('exited', `no notification after pointing apparatus.server.path at ${exiting}`);
+      else if (!exitText.startsWith(`apparatus: the server \`${exiting} lsp\` exited with code 1.`) || !exitText.includes('cargo install --path .'))
+        fail('exited', `the notification says ${JSON.stringify(exitText)}`);
+      const generic = await page
+        .locator('.notifications-toasts .notification-toast', { hasText: /couldn't create connection|connection to server is erroring/ })
+        .count();
+      if (generic) fail('exited', `the client library's generic error shows as well (${generic} toasts)`);
+      await sleep(1000);
+      await page.screenshot({ path: path.join(LOGS, 'server-exited.png') });
+      log(`Exiting server: ${exitText ? 'notified: ' + exitText : 'no notification'}`);
     }
   } catch (e) {
     await page.screenshot({ path: path.join(LOGS, 'failure.png') }).catch(() => {});

@@ -158,7 +158,8 @@ export function exitedMessage(
     : 'It will not be restarted until you run "Apparatus: Restart server".';
   return (
     `apparatus: the server \`${command} lsp\` ${how}. ${next} ` +
-    `Its log is in the Apparatus output. If the binary is outdated or not the apparatus server, ${INSTALL_HINT}`
+    'Its log is in the Apparatus output. If the binary is outdated or not the apparatus server, ' +
+    'install it with `cargo install --path .` or set `apparatus.server.path`.'
   );
 }
 

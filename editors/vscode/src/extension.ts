@@ -12,6 +12,7 @@ import {
   Message,
   RevealOutputChannelOn,
   ServerOptions,
+  State,
 } from 'vscode-languageclient/node';
 import {
   CORPUS_MARKER,
@@ -29,8 +30,19 @@ const OPEN_SETTINGS = 'Open Settings';
 const SHOW_OUTPUT = 'Show Output';
 const RESTART = 'Restart';
 
+/**
+ * A client whose start failures are reported by this extension (which knows the exit
+ * status and the fix), not by the library's generic "couldn't create connection".
+ */
+class ApparatusClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    const ours = message.endsWith("couldn't create connection to server.");
+    super.error(message, data, ours ? false : showNotification);
+  }
+}
+
 let output: vscode.OutputChannel;
-let client: LanguageClient | undefined;
+let client: ApparatusClient | undefined;
 let serverProcess: cp.ChildProcess | undefined;
 let currentRoots: string[] = [];
 const crashes = new CrashCounter();
@@ -106,6 +118,13 @@ async function start(): Promise<void> {
   // Our own spawn, so that we see the exit code and the spawn error; the client pipes
   // the process's stderr into the output channel.
   let lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** The server answered `initialize`; before that, a failure is reported by the start. */
+  let running = false;
+  const exitStatus = async () => {
+    // The pipe may close before the process's 'exit' event.
+    for (let i = 0; i < 40 && !lastExit; i++) await new Promise((r) => setTimeout(r, 25));
+    return lastExit;
+  };
   const serverOptions: ServerOptions = () =>
     new Promise<cp.ChildProcess>((resolve, reject) => {
       lastExit = undefined;
@@ -137,6 +156,10 @@ async function start(): Promise<void> {
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationFailedHandler: (error) => {
+      log(`initialization failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false; // no retry; start() reports it
+    },
     synchronize: {
       configurationSection: 'apparatus',
       fileEvents: [
@@ -144,30 +167,48 @@ async function start(): Promise<void> {
         vscode.workspace.createFileSystemWatcher('**/*.md'),
       ],
     },
+    // Our notifications replace the client's own ("connection to server is erroring").
     errorHandler: {
-      error(_error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult {
-        return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
+      error(error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult {
+        log(`connection error: ${error.message}`);
+        return {
+          action: running && count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+          handled: true,
+        };
       },
       async closed(): Promise<CloseHandlerResult> {
-        // Give the 'exit' event a moment: the pipe may close first.
-        for (let i = 0; i < 20 && !lastExit; i++) await new Promise((r) => setTimeout(r, 25));
+        if (!running) {
+          // Died while starting: start() reports it, once, and it is not restarted.
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        running = false;
+        const exit = await exitStatus();
         const restart = crashes.record();
-        void notifyExit(command, lastExit?.code ?? null, lastExit?.signal ?? null, restart);
+        void notifyExit(command, exit?.code ?? null, exit?.signal ?? null, restart);
         return { action: restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
       },
     },
   };
 
-  const c = new LanguageClient('apparatus', 'Apparatus', serverOptions, clientOptions);
+  const c = new ApparatusClient('apparatus', 'Apparatus', serverOptions, clientOptions);
+  // A restart by the client (after a crash) initializes again.
+  c.onDidChangeState((e) => {
+    if (e.newState === State.Running) running = true;
+  });
   client = c;
   try {
     await c.start();
+    running = true;
     log('server started');
   } catch (err) {
     log(`the server did not start: ${err instanceof Error ? err.message : String(err)}`);
     const e = err as NodeJS.ErrnoException;
-    if (e?.code === 'ENOENT' || e?.code === 'EACCES') void notifyMissing(resolved.requested);
-    else if (lastExit) void notifyExit(command, lastExit.code, lastExit.signal, false);
+    if (e?.code === 'ENOENT' || e?.code === 'EACCES') {
+      void notifyMissing(resolved.requested);
+    } else {
+      const exit = await exitStatus();
+      void notifyExit(command, exit?.code ?? null, exit?.signal ?? null, false);
+    }
     if (client === c) client = undefined;
     try {
       await c.dispose(2000);
