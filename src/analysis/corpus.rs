@@ -32,8 +32,8 @@ pub struct File {
     pub volume: Arc<Volume>,
     /// One analysis per block of `volume`, in the same order.
     pub analyses: Vec<Arc<BlockAnalysis>>,
-    /// The message ids defined in this file: id, absolute range of the value, block index.
-    pub ids: Vec<(String, TextRange, u32)>,
+    /// The message ids defined in this file, in block order.
+    pub ids: Vec<MessageId>,
     /// Problems of the file as a whole (encoding, edition.toml), absolute.
     pub file_diagnostics: Vec<Diagnostic>,
     /// Changes whenever the file's text or analysis does.
@@ -54,12 +54,22 @@ fn next_revision() -> u64 {
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
+/// A message id as its file defines it. The range is relative to the block, so that an
+/// edit in an earlier message leaves it (and the corpus index) as it is.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MessageId {
+    pub id: Arc<str>,
+    pub block: u32,
+    /// The `id:` value, relative to the block.
+    pub range: TextRange,
+}
+
 /// Where a message is: its file and block.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct MessageLoc {
     pub file: FileId,
     pub block: u32,
-    /// The `id:` value, absolute.
+    /// The `id:` value, relative to the block.
     pub range: TextRange,
 }
 
@@ -318,8 +328,8 @@ impl Corpus {
             if f.kind != FileKind::Volume {
                 continue;
             }
-            for (mid, range, block) in &f.ids {
-                index.entry(mid.clone()).or_default().push(MessageLoc { file: id, block: *block, range: *range });
+            for m in &f.ids {
+                index.entry(m.id.to_string()).or_default().push(MessageLoc { file: id, block: m.block, range: m.range });
             }
         }
         self.index = Arc::new(index);
@@ -373,11 +383,30 @@ impl Corpus {
             return id;
         }
         file.analyses = self.analyse_file(&file, old.as_ref().map(|o| (&*o.volume, &o.analyses[..])));
-        file.ids = message_ids(&file);
-        let ids_changed = old.as_ref().is_none_or(|o| o.ids.iter().map(|i| &i.0).ne(file.ids.iter().map(|i| &i.0)) || o.ids.len() != file.ids.len());
-        let blocks_moved = old.as_ref().is_some_and(|o| o.ids.iter().map(|i| i.2).ne(file.ids.iter().map(|i| i.2)) || o.ids.iter().map(|i| i.1).ne(file.ids.iter().map(|i| i.1)));
+        // The index changes only if ids of the blocks parsed again differ, or blocks came
+        // or went (block numbers after them shift).
+        let index_changed = match &old {
+            Some(o) => {
+                let (prefix, suffix) = shared_prefix_suffix(&o.volume.blocks, &file.volume.blocks);
+                let (old_n, new_n) = (o.volume.blocks.len(), file.volume.blocks.len());
+                let middle = message_ids_of(&file, prefix..new_n - suffix);
+                let old_middle = o.ids.iter().filter(|m| (prefix..old_n - suffix).contains(&(m.block as usize)));
+                let changed = old_n != new_n || !old_middle.eq(middle.iter());
+                file.ids = o.ids.iter().filter(|m| (m.block as usize) < prefix).cloned().collect();
+                file.ids.extend(middle);
+                file.ids.extend(o.ids.iter().filter(|m| m.block as usize >= old_n - suffix).map(|m| MessageId {
+                    block: (m.block as usize + new_n - old_n) as u32,
+                    ..m.clone()
+                }));
+                changed
+            }
+            None => {
+                file.ids = message_ids(&file);
+                true
+            }
+        };
         self.files[id.0 as usize] = Some(Arc::new(file));
-        if ids_changed || blocks_moved {
+        if index_changed {
             self.rebuild_index();
         }
         id
@@ -518,24 +547,34 @@ impl Corpus {
         }
     }
 
+    /// The absolute range of a message's `id:` value.
+    pub fn id_range(&self, loc: MessageLoc) -> TextRange {
+        match self.file(loc.file).and_then(|f| f.volume.blocks.get(loc.block as usize)) {
+            Some(b) => b.abs(loc.range),
+            None => loc.range,
+        }
+    }
+
     fn duplicate_ids(&self, id: FileId, f: &File, out: &mut Vec<Diagnostic>) {
-        for (mid, range, _) in &f.ids {
-            let all = self.messages_with_id(mid);
+        for m in &f.ids {
+            let all = self.messages_with_id(&m.id);
             if all.len() < 2 {
                 continue;
             }
             let first = all[0];
-            if first.file == id && first.range == *range {
+            if first.file == id && first.block == m.block {
                 continue;
             }
+            let mid = &m.id;
             let where_ = self.file(first.file).map_or_else(String::new, |ff| ff.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
+            let range = f.volume.blocks[m.block as usize].abs(m.range);
             out.push(
                 Diagnostic::new(
                     Code::MessageDuplicateId,
-                    *range,
+                    range,
                     format!("message id `{mid}` is already used by another message (in `{where_}`); ids must be unique in the corpus: add a suffix such as `{mid}-2`"),
                 )
-                .with_related(Related { file: first.file, range: first.range, message: "first used here".into() }),
+                .with_related(Related { file: first.file, range: self.id_range(first), message: "first used here".into() }),
             );
         }
     }
@@ -565,13 +604,19 @@ impl Corpus {
     }
 }
 
-/// The message ids of a file, with the range of each `id:` value and its block.
-fn message_ids(f: &File) -> Vec<(String, TextRange, u32)> {
+/// The message ids of a file.
+fn message_ids(f: &File) -> Vec<MessageId> {
+    message_ids_of(f, 0..f.volume.blocks.len())
+}
+
+/// The message ids of some blocks of a file.
+fn message_ids_of(f: &File, blocks: std::ops::Range<usize>) -> Vec<MessageId> {
     if f.kind != FileKind::Volume {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for (i, b) in f.volume.blocks.iter().enumerate() {
+    for i in blocks {
+        let b = &f.volume.blocks[i];
         if b.block.kind != BlockKind::Message {
             continue;
         }
@@ -579,7 +624,7 @@ fn message_ids(f: &File) -> Vec<(String, TextRange, u32)> {
         if let Some(m) = b.block.metadata.iter().find(|m| m.key.slice(text) == "id") {
             let id = m.value.slice(text);
             if !id.is_empty() {
-                out.push((id.to_string(), b.abs(m.value), i as u32));
+                out.push(MessageId { id: id.into(), block: i as u32, range: m.value });
             }
         }
     }
