@@ -34,6 +34,10 @@ pub struct File {
     pub analyses: Vec<Arc<BlockAnalysis>>,
     /// The message ids defined in this file, in block order.
     pub ids: Vec<MessageId>,
+    /// The blocks that have something to report or to check across blocks (diagnostics,
+    /// page marks, cross-references), in order: assembling a file's diagnostics visits
+    /// these, not every block of a volume of thousands of messages.
+    pub notable: Vec<u32>,
     /// Problems of the file as a whole (encoding, edition.toml), absolute.
     pub file_diagnostics: Vec<Diagnostic>,
     /// Changes whenever the file's text or analysis does.
@@ -98,6 +102,8 @@ pub struct Corpus {
     pub register: Arc<Register>,
     register_fingerprint: u64,
     index: Arc<HashMap<String, Vec<MessageLoc>>>,
+    /// The ids that more than one message has.
+    duplicated: Arc<Vec<String>>,
     index_revision: u64,
     register_revision: u64,
 }
@@ -204,7 +210,7 @@ impl Corpus {
                 if kind == FileKind::Config {
                     file_diagnostics.extend(config_problems.iter().cloned());
                 }
-                File { path, kind, text, volume: Arc::new(volume), analyses: Vec::new(), ids: Vec::new(), file_diagnostics, revision: next_revision() }
+                File { path, kind, text, volume: Arc::new(volume), analyses: Vec::new(), ids: Vec::new(), notable: Vec::new(), file_diagnostics, revision: next_revision() }
             })
             .collect();
         let mut by_path = HashMap::new();
@@ -242,7 +248,7 @@ impl Corpus {
         let f = self.files[config_id.0 as usize].as_ref().expect("config file present");
         let mut diagnostics: Vec<Diagnostic> = f.file_diagnostics.iter().filter(|d| !d.message.contains("named in `persons` does not exist")).cloned().collect();
         diagnostics.extend(missing);
-        let updated = File { file_diagnostics: diagnostics, path: f.path.clone(), kind: f.kind, text: f.text.clone(), volume: f.volume.clone(), analyses: f.analyses.clone(), ids: f.ids.clone(), revision: next_revision() };
+        let updated = File { file_diagnostics: diagnostics, path: f.path.clone(), kind: f.kind, text: f.text.clone(), volume: f.volume.clone(), analyses: f.analyses.clone(), ids: f.ids.clone(), notable: f.notable.clone(), revision: next_revision() };
         self.files[config_id.0 as usize] = Some(Arc::new(updated));
     }
 
@@ -312,6 +318,7 @@ impl Corpus {
                         text: f.text.clone(),
                         volume: f.volume.clone(),
                         ids: message_ids(f),
+                        notable: notable_blocks(&f.volume, &analyses, 0..f.volume.blocks.len()),
                         analyses,
                         file_diagnostics: f.file_diagnostics.clone(),
                         revision: next_revision(),
@@ -332,6 +339,9 @@ impl Corpus {
                 index.entry(m.id.to_string()).or_default().push(MessageLoc { file: id, block: m.block, range: m.range });
             }
         }
+        let mut duplicated: Vec<String> = index.iter().filter(|(_, v)| v.len() > 1).map(|(k, _)| k.clone()).collect();
+        duplicated.sort();
+        self.duplicated = Arc::new(duplicated);
         self.index = Arc::new(index);
         self.index_revision = next_revision();
     }
@@ -359,6 +369,7 @@ impl Corpus {
             volume: Arc::new(volume),
             analyses: Vec::new(),
             ids: Vec::new(),
+            notable: Vec::new(),
             file_diagnostics: Vec::new(),
             revision: next_revision(),
         };
@@ -398,10 +409,14 @@ impl Corpus {
                     block: (m.block as usize + new_n - old_n) as u32,
                     ..m.clone()
                 }));
+                file.notable = o.notable.iter().copied().filter(|&b| (b as usize) < prefix).collect();
+                file.notable.extend(notable_blocks(&file.volume, &file.analyses, prefix..new_n - suffix));
+                file.notable.extend(o.notable.iter().filter(|&&b| b as usize >= old_n - suffix).map(|&b| (b as usize + new_n - old_n) as u32));
                 changed
             }
             None => {
                 file.ids = message_ids(&file);
+                file.notable = notable_blocks(&file.volume, &file.analyses, 0..file.volume.blocks.len());
                 true
             }
         };
@@ -424,9 +439,11 @@ impl Corpus {
             volume: f.volume.clone(),
             analyses: Vec::new(),
             ids: f.ids.clone(),
+            notable: Vec::new(),
             file_diagnostics: f.file_diagnostics.clone(),
             revision: 0,
         });
+        file.notable = notable_blocks(&file.volume, &analyses, 0..file.volume.blocks.len());
         file.analyses = analyses;
         file.revision = next_revision();
         file.ids = message_ids(&file);
@@ -504,7 +521,8 @@ impl Corpus {
     pub fn diagnostics(&self, id: FileId) -> Vec<Diagnostic> {
         let Some(f) = self.file(id) else { return Vec::new() };
         let mut out: Vec<Diagnostic> = f.file_diagnostics.clone();
-        for (b, a) in f.volume.blocks.iter().zip(&f.analyses) {
+        for &i in &f.notable {
+            let (b, a) = (&f.volume.blocks[i as usize], &f.analyses[i as usize]);
             for d in &a.diagnostics {
                 let mut d = d.shifted(b.start());
                 for r in &mut d.related {
@@ -530,7 +548,7 @@ impl Corpus {
 
     fn page_order(&self, f: &File, out: &mut Vec<Diagnostic>) {
         let mut previous: Option<(u32, TextRange)> = None;
-        for b in &f.volume.blocks {
+        for b in f.notable.iter().map(|&i| &f.volume.blocks[i as usize]) {
             for p in &b.block.pages {
                 let range = b.abs(p.range);
                 if let Some((n, _)) = previous {
@@ -556,31 +574,26 @@ impl Corpus {
     }
 
     fn duplicate_ids(&self, id: FileId, f: &File, out: &mut Vec<Diagnostic>) {
-        for m in &f.ids {
-            let all = self.messages_with_id(&m.id);
-            if all.len() < 2 {
-                continue;
-            }
+        for mid in self.duplicated.iter() {
+            let all = self.messages_with_id(mid);
             let first = all[0];
-            if first.file == id && first.block == m.block {
-                continue;
+            for loc in all[1..].iter().filter(|l| l.file == id) {
+                let where_ = self.file(first.file).map_or_else(String::new, |ff| ff.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
+                let range = f.volume.blocks[loc.block as usize].abs(loc.range);
+                out.push(
+                    Diagnostic::new(
+                        Code::MessageDuplicateId,
+                        range,
+                        format!("message id `{mid}` is already used by another message (in `{where_}`); ids must be unique in the corpus: add a suffix such as `{mid}-2`"),
+                    )
+                    .with_related(Related { file: first.file, range: self.id_range(first), message: "first used here".into() }),
+                );
             }
-            let mid = &m.id;
-            let where_ = self.file(first.file).map_or_else(String::new, |ff| ff.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
-            let range = f.volume.blocks[m.block as usize].abs(m.range);
-            out.push(
-                Diagnostic::new(
-                    Code::MessageDuplicateId,
-                    range,
-                    format!("message id `{mid}` is already used by another message (in `{where_}`); ids must be unique in the corpus: add a suffix such as `{mid}-2`"),
-                )
-                .with_related(Related { file: first.file, range: self.id_range(first), message: "first used here".into() }),
-            );
         }
     }
 
     fn cross_references(&self, f: &File, out: &mut Vec<Diagnostic>) {
-        for b in &f.volume.blocks {
+        for b in f.notable.iter().map(|&i| &f.volume.blocks[i as usize]) {
             let text = b.text(&f.text);
             for l in b.block.links.iter().filter(|l| l.kind == LinkKind::Message) {
                 let target = l.target.slice(text);
@@ -629,6 +642,19 @@ fn message_ids_of(f: &File, blocks: std::ops::Range<usize>) -> Vec<MessageId> {
         }
     }
     out
+}
+
+/// Which of `blocks` are notable (see [`File::notable`]).
+fn notable_blocks(volume: &Volume, analyses: &[Arc<BlockAnalysis>], blocks: std::ops::Range<usize>) -> Vec<u32> {
+    blocks
+        .filter(|&i| {
+            let b = &volume.blocks[i].block;
+            analyses.get(i).is_some_and(|a| !a.diagnostics.is_empty())
+                || !b.pages.is_empty()
+                || b.links.iter().any(|l| l.kind == LinkKind::Message)
+        })
+        .map(|i| i as u32)
+        .collect()
 }
 
 /// How many blocks at the start and at the end of `new` are the very same (shared) blocks
