@@ -3,8 +3,8 @@
 //! markers, an `[Enclosure]`, and at the end the endnote list numbered from 1
 //! (`  1. Meeting held …`) whose offset to the glued numbers has to be inferred.
 
-use super::{persons, Imported, Message};
-use crate::syntax::dates::{scan_text_dates, TextDate};
+use super::{first_day, persons, Imported, Message};
+use crate::syntax::dates::Ymd;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -288,9 +288,7 @@ pub fn import(text: &str) -> Imported {
             .iter()
             .find(|(l, _)| first.title.contains(&format!("[^{l}]")))
             .map(|(_, t)| t.clone());
-        first.date = title_note
-            .and_then(|t| scan_text_dates(&t).iter().find_map(TextDate::ymd))
-            .map(|d| d.iso());
+        first.date = title_note.and_then(|t| first_day(&t)).map(Ymd::iso);
     }
     let base = messages.first().map(|m| m.id_base());
     for m in messages.iter_mut().skip(1) {

@@ -14,7 +14,7 @@ mod word;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::syntax::dates::{scan_text_dates, TextDate, Ymd};
+use crate::syntax::dates::{date_only_line, scan_text_dates, DateLineKind, TextDate, Ymd};
 
 /// A convention of raw transcription, detected or named with `--convention`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,6 +143,18 @@ pub struct Imported {
 /// The last day `text` names in full (a title such as `Note from …, dated 29 November 1945`).
 fn last_day(text: &str) -> Option<Ymd> {
     scan_text_dates(text).iter().rev().find_map(TextDate::ymd)
+}
+
+/// The first day `text` names in full (a note such as `Meeting held …, December 19, 1945`).
+fn first_day(text: &str) -> Option<Ymd> {
+    scan_text_dates(text).iter().find_map(TextDate::ymd)
+}
+
+/// The day of a line that is a date alone and names it in full: a closing date line
+/// (`July 18, 1941`, `**May 25, 1946**`) or a `Sent on <date>` line.
+fn line_day(line: &str) -> Option<(DateLineKind, Ymd)> {
+    let (kind, d) = date_only_line(line)?;
+    Some((kind, d.ymd()?))
 }
 
 /// Line endings to `\n`, no byte-order mark: the conventions work on lines.

@@ -4,8 +4,8 @@
 //! the message it belongs to, a bare date line closing the message before it, superscript
 //! note numbers whose notes are lost, stray page numbers, words hyphenated across pages.
 
-use super::{persons, Imported, Message};
-use crate::syntax::dates::{date_only_line, DateLineKind, Ymd};
+use super::{line_day, persons, Imported, Message};
+use crate::syntax::dates::{DateLineKind, Ymd};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Kind {
@@ -26,8 +26,7 @@ const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', 
 
 /// A line that is a date alone: `Sent on <date>` (before a heading) or a closing date.
 fn date_kind(line: &str) -> Option<Kind> {
-    let (kind, d) = date_only_line(line)?;
-    let day = d.ymd()?;
+    let (kind, day) = line_day(line)?;
     Some(match kind {
         DateLineKind::SentOn => Kind::Sent(day),
         DateLineKind::Bare => Kind::Date(day),

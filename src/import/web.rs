@@ -2,8 +2,8 @@
 //! then bold field labels (`**Citation:**`, `**Summary:**`, `**Original Language:**`,
 //! `**Contents:**`) each followed by its value.
 
-use super::{last_day, persons, Imported, Message};
-use crate::syntax::dates::{date_only_line, DateLineKind, Ymd};
+use super::{last_day, line_day, persons, Imported, Message};
+use crate::syntax::dates::{DateLineKind, Ymd};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -83,11 +83,8 @@ pub fn import(text: &str) -> Imported {
         })
         .collect();
     for b in &bolds {
-        let day = match date_only_line(b) {
-            Some((DateLineKind::Bare, d)) => d.ymd(),
-            _ => None,
-        };
-        match day {
+        let day = line_day(b).filter(|(k, _)| *k == DateLineKind::Bare);
+        match day.map(|(_, d)| d) {
             Some(d) if m.date.is_none() => m.date = Some(d.iso()),
             _ if m.title.is_empty() => m.title = b.clone(),
             _ => header_rest.push(b.clone()),
