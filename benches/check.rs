@@ -22,7 +22,7 @@ fn parse_and_check(c: &mut Criterion) {
     let persons = read("persons.md");
     let persons_volume = Volume::parse(&persons);
     let register = Register::build(&[(apparatus::analysis::FileId(0), &persons, &persons_volume)]);
-    let period = apparatus::syntax::dates::parse_edtf("1941-06-22/1946-12-31").ok();
+    let period = apparatus::syntax::dates::parse_edtf("1941-06-22/1946-12-31").ok().map(|e| apparatus::analysis::config::Period::new(&e));
     let mut g = c.benchmark_group("red-star");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("parse", |b| b.iter(|| Volume::parse(black_box(&text))));

@@ -3,10 +3,11 @@
 //! order) are in [`super::corpus`].
 use std::collections::HashMap;
 
-use crate::syntax::dates::{parse_edtf, DateProblem, Edtf, Ymd};
+use crate::syntax::dates::{parse_edtf, DateProblem, Edtf};
 use crate::syntax::scripts::{self, Script};
 use crate::syntax::{Block, BlockKind, LegacyKind, LinkKind, TextRange};
 
+use super::config::Period;
 use super::diagnostic::{Code, Diagnostic};
 use super::register::{PersonIdx, Register};
 
@@ -43,7 +44,7 @@ pub struct BlockAnalysis {
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub register: &'a Register,
-    pub period: Option<&'a Edtf>,
+    pub period: Option<&'a Period>,
     /// A register file: persons, not messages; no mentions are looked for in it.
     pub in_register: bool,
     /// The preamble of a volume that has messages: its title page carries bare numbers
@@ -210,19 +211,6 @@ fn marks(text: &str, block: &Block, cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn outside(period: &Edtf, earliest: Ymd, latest: Ymd) -> bool {
-    period.earliest().is_some_and(|p| latest < p) || period.latest().is_some_and(|p| earliest > p)
-}
-
-fn period_text(period: &Edtf) -> String {
-    match (period.earliest(), period.latest()) {
-        (Some(a), Some(b)) => format!("{a}/{b}"),
-        (Some(a), None) => format!("{a}/.."),
-        (None, Some(b)) => format!("../{b}"),
-        (None, None) => "..".into(),
-    }
-}
-
 fn dates(text: &str, block: &Block, cx: &Context, out: &mut Vec<Diagnostic>) {
     for bd in &block.dates {
         let d = &bd.date;
@@ -246,11 +234,11 @@ fn dates(text: &str, block: &Block, cx: &Context, out: &mut Vec<Diagnostic>) {
         // a date in a message's own text, or any two-digit year, should not be.
         let checked = cx.period.is_some() && !cx.in_register && block.kind == BlockKind::Message && (!bd.in_note || d.two_digit_year);
         if let (true, Some(period), Some(ymd)) = (checked, cx.period, d.ymd()) {
-            if outside(period, ymd, ymd) {
+            if period.excludes(ymd, ymd) {
                 let message = if d.two_digit_year {
-                    format!("`{q}` reads as {}, outside the edition's period {}; write the year in full", ymd.iso(), period_text(period))
+                    format!("`{q}` reads as {}, outside the edition's period {}; write the year in full", ymd.iso(), period)
                 } else {
-                    format!("`{q}` ({}) is outside the edition's period {}; check the year against the source", ymd.iso(), period_text(period))
+                    format!("`{q}` ({}) is outside the edition's period {}; check the year against the source", ymd.iso(), period)
                 };
                 out.push(Diagnostic::new(Code::DateOutOfPeriod, bd.range, message));
             }
@@ -272,11 +260,11 @@ fn metadata(text: &str, block: &Block, cx: &Context, a: &mut BlockAnalysis) {
                 )),
                 Ok(edtf) => {
                     if let (Some(period), Some(e), Some(l)) = (cx.period, edtf.earliest(), edtf.latest()) {
-                        if outside(period, e, l) {
+                        if period.excludes(e, l) {
                             a.diagnostics.push(Diagnostic::new(
                                 Code::DateOutOfPeriod,
                                 field.value,
-                                format!("`{key}: {value}` is outside the edition's period {}; check the year", period_text(period)),
+                                format!("`{key}: {value}` is outside the edition's period {}; check the year", period),
                             ));
                         }
                     }

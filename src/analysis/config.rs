@@ -1,16 +1,45 @@
 //! `edition.toml`: the corpus root's settings.
-use crate::syntax::dates::{parse_edtf, Edtf};
+use crate::syntax::dates::{parse_edtf, Edtf, Ymd};
 use crate::syntax::TextRange;
 
 use super::diagnostic::{Code, Diagnostic};
 
 pub const FILE_NAME: &str = "edition.toml";
 
+/// The edition's period, its bounds worked out once (every date of the corpus is
+/// compared with them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub earliest: Option<Ymd>,
+    pub latest: Option<Ymd>,
+}
+
+impl Period {
+    pub fn new(edtf: &Edtf) -> Period {
+        Period { earliest: edtf.earliest(), latest: edtf.latest() }
+    }
+    /// Whether the days `earliest..=latest` lie wholly outside the period.
+    pub fn excludes(&self, earliest: Ymd, latest: Ymd) -> bool {
+        self.earliest.is_some_and(|p| latest < p) || self.latest.is_some_and(|p| earliest > p)
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.earliest, self.latest) {
+            (Some(a), Some(b)) => write!(f, "{a}/{b}"),
+            (Some(a), None) => write!(f, "{a}/.."),
+            (None, Some(b)) => write!(f, "../{b}"),
+            (None, None) => write!(f, ".."),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub title: Option<String>,
     /// Dates outside it are suspicious.
-    pub period: Option<Edtf>,
+    pub period: Option<Period>,
     /// Register files, relative to the corpus root.
     pub persons: Vec<String>,
     /// Where each register file is named in edition.toml, for a "missing file" diagnostic.
@@ -63,7 +92,7 @@ pub fn parse_config(text: &str) -> (Config, Vec<Diagnostic>) {
         match (key.as_str(), value) {
             ("title", toml::Value::String(s)) => config.title = Some(s.clone()),
             ("period", toml::Value::String(s)) => match parse_edtf(s) {
-                Ok(p @ Edtf::Interval { .. }) => config.period = Some(p),
+                Ok(p @ Edtf::Interval { .. }) => config.period = Some(Period::new(&p)),
                 Ok(_) => problems.push(Diagnostic::new(
                     Code::Config,
                     value_range(text, s, range),
@@ -123,7 +152,8 @@ mod tests {
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(c.title.as_deref(), Some("Edition"));
         assert_eq!(c.persons, ["persons.md", "more.md"]);
-        assert_eq!(c.period.unwrap().earliest().unwrap().iso(), "1941-06-22");
+        assert_eq!(c.period.unwrap().earliest.unwrap().iso(), "1941-06-22");
+        assert_eq!(c.period.unwrap().to_string(), "1941-06-22/1946-12-31");
     }
 
     #[test]

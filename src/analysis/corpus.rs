@@ -32,8 +32,12 @@ pub struct File {
     pub volume: Arc<Volume>,
     /// One analysis per block of `volume`, in the same order.
     pub analyses: Vec<Arc<BlockAnalysis>>,
-    /// The message ids defined in this file: id, absolute range of the value, block index.
-    pub ids: Vec<(String, TextRange, u32)>,
+    /// The message ids defined in this file, in block order.
+    pub ids: Vec<MessageId>,
+    /// The blocks that have something to report or to check across blocks (diagnostics,
+    /// page marks, cross-references), in order: assembling a file's diagnostics visits
+    /// these, not every block of a volume of thousands of messages.
+    pub notable: Vec<u32>,
     /// Problems of the file as a whole (encoding, edition.toml), absolute.
     pub file_diagnostics: Vec<Diagnostic>,
     /// Changes whenever the file's text or analysis does.
@@ -54,12 +58,22 @@ fn next_revision() -> u64 {
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
+/// A message id as its file defines it. The range is relative to the block, so that an
+/// edit in an earlier message leaves it (and the corpus index) as it is.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct MessageId {
+    pub id: Arc<str>,
+    pub block: u32,
+    /// The `id:` value, relative to the block.
+    pub range: TextRange,
+}
+
 /// Where a message is: its file and block.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct MessageLoc {
     pub file: FileId,
     pub block: u32,
-    /// The `id:` value, absolute.
+    /// The `id:` value, relative to the block.
     pub range: TextRange,
 }
 
@@ -88,6 +102,8 @@ pub struct Corpus {
     pub register: Arc<Register>,
     register_fingerprint: u64,
     index: Arc<HashMap<String, Vec<MessageLoc>>>,
+    /// The ids that more than one message has.
+    duplicated: Arc<Vec<String>>,
     index_revision: u64,
     register_revision: u64,
 }
@@ -194,7 +210,7 @@ impl Corpus {
                 if kind == FileKind::Config {
                     file_diagnostics.extend(config_problems.iter().cloned());
                 }
-                File { path, kind, text, volume: Arc::new(volume), analyses: Vec::new(), ids: Vec::new(), file_diagnostics, revision: next_revision() }
+                File { path, kind, text, volume: Arc::new(volume), analyses: Vec::new(), ids: Vec::new(), notable: Vec::new(), file_diagnostics, revision: next_revision() }
             })
             .collect();
         let mut by_path = HashMap::new();
@@ -232,7 +248,7 @@ impl Corpus {
         let f = self.files[config_id.0 as usize].as_ref().expect("config file present");
         let mut diagnostics: Vec<Diagnostic> = f.file_diagnostics.iter().filter(|d| !d.message.contains("named in `persons` does not exist")).cloned().collect();
         diagnostics.extend(missing);
-        let updated = File { file_diagnostics: diagnostics, path: f.path.clone(), kind: f.kind, text: f.text.clone(), volume: f.volume.clone(), analyses: f.analyses.clone(), ids: f.ids.clone(), revision: next_revision() };
+        let updated = File { file_diagnostics: diagnostics, path: f.path.clone(), kind: f.kind, text: f.text.clone(), volume: f.volume.clone(), analyses: f.analyses.clone(), ids: f.ids.clone(), notable: f.notable.clone(), revision: next_revision() };
         self.files[config_id.0 as usize] = Some(Arc::new(updated));
     }
 
@@ -302,6 +318,7 @@ impl Corpus {
                         text: f.text.clone(),
                         volume: f.volume.clone(),
                         ids: message_ids(f),
+                        notable: notable_blocks(&f.volume, &analyses, 0..f.volume.blocks.len()),
                         analyses,
                         file_diagnostics: f.file_diagnostics.clone(),
                         revision: next_revision(),
@@ -318,10 +335,13 @@ impl Corpus {
             if f.kind != FileKind::Volume {
                 continue;
             }
-            for (mid, range, block) in &f.ids {
-                index.entry(mid.clone()).or_default().push(MessageLoc { file: id, block: *block, range: *range });
+            for m in &f.ids {
+                index.entry(m.id.to_string()).or_default().push(MessageLoc { file: id, block: m.block, range: m.range });
             }
         }
+        let mut duplicated: Vec<String> = index.iter().filter(|(_, v)| v.len() > 1).map(|(k, _)| k.clone()).collect();
+        duplicated.sort();
+        self.duplicated = Arc::new(duplicated);
         self.index = Arc::new(index);
         self.index_revision = next_revision();
     }
@@ -349,6 +369,7 @@ impl Corpus {
             volume: Arc::new(volume),
             analyses: Vec::new(),
             ids: Vec::new(),
+            notable: Vec::new(),
             file_diagnostics: Vec::new(),
             revision: next_revision(),
         };
@@ -373,11 +394,34 @@ impl Corpus {
             return id;
         }
         file.analyses = self.analyse_file(&file, old.as_ref().map(|o| (&*o.volume, &o.analyses[..])));
-        file.ids = message_ids(&file);
-        let ids_changed = old.as_ref().is_none_or(|o| o.ids.iter().map(|i| &i.0).ne(file.ids.iter().map(|i| &i.0)) || o.ids.len() != file.ids.len());
-        let blocks_moved = old.as_ref().is_some_and(|o| o.ids.iter().map(|i| i.2).ne(file.ids.iter().map(|i| i.2)) || o.ids.iter().map(|i| i.1).ne(file.ids.iter().map(|i| i.1)));
+        // The index changes only if ids of the blocks parsed again differ, or blocks came
+        // or went (block numbers after them shift).
+        let index_changed = match &old {
+            Some(o) => {
+                let (prefix, suffix) = shared_prefix_suffix(&o.volume.blocks, &file.volume.blocks);
+                let (old_n, new_n) = (o.volume.blocks.len(), file.volume.blocks.len());
+                let middle = message_ids_of(&file, prefix..new_n - suffix);
+                let old_middle = o.ids.iter().filter(|m| (prefix..old_n - suffix).contains(&(m.block as usize)));
+                let changed = old_n != new_n || !old_middle.eq(middle.iter());
+                file.ids = o.ids.iter().filter(|m| (m.block as usize) < prefix).cloned().collect();
+                file.ids.extend(middle);
+                file.ids.extend(o.ids.iter().filter(|m| m.block as usize >= old_n - suffix).map(|m| MessageId {
+                    block: (m.block as usize + new_n - old_n) as u32,
+                    ..m.clone()
+                }));
+                file.notable = o.notable.iter().copied().filter(|&b| (b as usize) < prefix).collect();
+                file.notable.extend(notable_blocks(&file.volume, &file.analyses, prefix..new_n - suffix));
+                file.notable.extend(o.notable.iter().filter(|&&b| b as usize >= old_n - suffix).map(|&b| (b as usize + new_n - old_n) as u32));
+                changed
+            }
+            None => {
+                file.ids = message_ids(&file);
+                file.notable = notable_blocks(&file.volume, &file.analyses, 0..file.volume.blocks.len());
+                true
+            }
+        };
         self.files[id.0 as usize] = Some(Arc::new(file));
-        if ids_changed || blocks_moved {
+        if index_changed {
             self.rebuild_index();
         }
         id
@@ -395,9 +439,11 @@ impl Corpus {
             volume: f.volume.clone(),
             analyses: Vec::new(),
             ids: f.ids.clone(),
+            notable: Vec::new(),
             file_diagnostics: f.file_diagnostics.clone(),
             revision: 0,
         });
+        file.notable = notable_blocks(&file.volume, &analyses, 0..file.volume.blocks.len());
         file.analyses = analyses;
         file.revision = next_revision();
         file.ids = message_ids(&file);
@@ -475,7 +521,8 @@ impl Corpus {
     pub fn diagnostics(&self, id: FileId) -> Vec<Diagnostic> {
         let Some(f) = self.file(id) else { return Vec::new() };
         let mut out: Vec<Diagnostic> = f.file_diagnostics.clone();
-        for (b, a) in f.volume.blocks.iter().zip(&f.analyses) {
+        for &i in &f.notable {
+            let (b, a) = (&f.volume.blocks[i as usize], &f.analyses[i as usize]);
             for d in &a.diagnostics {
                 let mut d = d.shifted(b.start());
                 for r in &mut d.related {
@@ -501,7 +548,7 @@ impl Corpus {
 
     fn page_order(&self, f: &File, out: &mut Vec<Diagnostic>) {
         let mut previous: Option<(u32, TextRange)> = None;
-        for b in &f.volume.blocks {
+        for b in f.notable.iter().map(|&i| &f.volume.blocks[i as usize]) {
             for p in &b.block.pages {
                 let range = b.abs(p.range);
                 if let Some((n, _)) = previous {
@@ -518,30 +565,35 @@ impl Corpus {
         }
     }
 
+    /// The absolute range of a message's `id:` value.
+    pub fn id_range(&self, loc: MessageLoc) -> TextRange {
+        match self.file(loc.file).and_then(|f| f.volume.blocks.get(loc.block as usize)) {
+            Some(b) => b.abs(loc.range),
+            None => loc.range,
+        }
+    }
+
     fn duplicate_ids(&self, id: FileId, f: &File, out: &mut Vec<Diagnostic>) {
-        for (mid, range, _) in &f.ids {
+        for mid in self.duplicated.iter() {
             let all = self.messages_with_id(mid);
-            if all.len() < 2 {
-                continue;
-            }
             let first = all[0];
-            if first.file == id && first.range == *range {
-                continue;
+            for loc in all[1..].iter().filter(|l| l.file == id) {
+                let where_ = self.file(first.file).map_or_else(String::new, |ff| ff.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
+                let range = f.volume.blocks[loc.block as usize].abs(loc.range);
+                out.push(
+                    Diagnostic::new(
+                        Code::MessageDuplicateId,
+                        range,
+                        format!("message id `{mid}` is already used by another message (in `{where_}`); ids must be unique in the corpus: add a suffix such as `{mid}-2`"),
+                    )
+                    .with_related(Related { file: first.file, range: self.id_range(first), message: "first used here".into() }),
+                );
             }
-            let where_ = self.file(first.file).map_or_else(String::new, |ff| ff.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
-            out.push(
-                Diagnostic::new(
-                    Code::MessageDuplicateId,
-                    *range,
-                    format!("message id `{mid}` is already used by another message (in `{where_}`); ids must be unique in the corpus: add a suffix such as `{mid}-2`"),
-                )
-                .with_related(Related { file: first.file, range: first.range, message: "first used here".into() }),
-            );
         }
     }
 
     fn cross_references(&self, f: &File, out: &mut Vec<Diagnostic>) {
-        for b in &f.volume.blocks {
+        for b in f.notable.iter().map(|&i| &f.volume.blocks[i as usize]) {
             let text = b.text(&f.text);
             for l in b.block.links.iter().filter(|l| l.kind == LinkKind::Message) {
                 let target = l.target.slice(text);
@@ -565,13 +617,19 @@ impl Corpus {
     }
 }
 
-/// The message ids of a file, with the range of each `id:` value and its block.
-fn message_ids(f: &File) -> Vec<(String, TextRange, u32)> {
+/// The message ids of a file.
+fn message_ids(f: &File) -> Vec<MessageId> {
+    message_ids_of(f, 0..f.volume.blocks.len())
+}
+
+/// The message ids of some blocks of a file.
+fn message_ids_of(f: &File, blocks: std::ops::Range<usize>) -> Vec<MessageId> {
     if f.kind != FileKind::Volume {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for (i, b) in f.volume.blocks.iter().enumerate() {
+    for i in blocks {
+        let b = &f.volume.blocks[i];
         if b.block.kind != BlockKind::Message {
             continue;
         }
@@ -579,11 +637,24 @@ fn message_ids(f: &File) -> Vec<(String, TextRange, u32)> {
         if let Some(m) = b.block.metadata.iter().find(|m| m.key.slice(text) == "id") {
             let id = m.value.slice(text);
             if !id.is_empty() {
-                out.push((id.to_string(), b.abs(m.value), i as u32));
+                out.push(MessageId { id: id.into(), block: i as u32, range: m.value });
             }
         }
     }
     out
+}
+
+/// Which of `blocks` are notable (see [`File::notable`]).
+fn notable_blocks(volume: &Volume, analyses: &[Arc<BlockAnalysis>], blocks: std::ops::Range<usize>) -> Vec<u32> {
+    blocks
+        .filter(|&i| {
+            let b = &volume.blocks[i].block;
+            analyses.get(i).is_some_and(|a| !a.diagnostics.is_empty())
+                || !b.pages.is_empty()
+                || b.links.iter().any(|l| l.kind == LinkKind::Message)
+        })
+        .map(|i| i as u32)
+        .collect()
 }
 
 /// How many blocks at the start and at the end of `new` are the very same (shared) blocks

@@ -11,7 +11,7 @@ pub mod register;
 
 pub use checks::{BlockAnalysis, Mention, MentionKind};
 pub use config::Config;
-pub use corpus::{Corpus, File, FileKind, LoadError, MessageLoc};
+pub use corpus::{Corpus, File, FileKind, LoadError, MessageId, MessageLoc};
 pub use diagnostic::{Code, Diagnostic, Related, Severity};
 pub use register::{Person, PersonIdx, Register};
 

@@ -2,7 +2,7 @@
 //! that finds all forms in a text in one pass (longest match first).
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use crate::syntax::dates::parse_edtf;
 use crate::syntax::{BlockKind, TextRange, Volume};
@@ -47,15 +47,29 @@ impl Person {
     }
 }
 
-#[derive(Default)]
 pub struct Register {
     pub persons: Vec<Person>,
     by_id: HashMap<String, PersonIdx>,
     /// Each distinct name form, and the persons that have it (more than one: ambiguous).
     forms: Vec<(String, Vec<PersonIdx>)>,
     automaton: Option<AhoCorasick>,
+    /// The bytes a name form can start with: only there is the automaton asked.
+    first_bytes: Box<[bool; 256]>,
     /// Problems of the register files themselves, by file.
     pub diagnostics: Vec<(FileId, Diagnostic)>,
+}
+
+impl Default for Register {
+    fn default() -> Register {
+        Register {
+            persons: Vec::new(),
+            by_id: HashMap::new(),
+            forms: Vec::new(),
+            automaton: None,
+            first_bytes: Box::new([false; 256]),
+            diagnostics: Vec::new(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Register {
@@ -196,8 +210,16 @@ impl Register {
         }
         self.automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            // Asked only at word starts, anchored: a DFA answers in a few steps.
+            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
             .build(forms.iter().map(|(f, _)| f.as_str()))
             .ok();
+        for (f, _) in &forms {
+            if let Some(&b) = f.as_bytes().first() {
+                self.first_bytes[b as usize] = true;
+            }
+        }
         self.forms = forms;
     }
 
@@ -226,14 +248,30 @@ impl Register {
     }
 
     /// Every name form in `text` on word boundaries, longest first, in order.
+    ///
+    /// A form starts a word, so the automaton is asked only where a word starts with a byte
+    /// some form starts with, anchored there: most of the text is passed over with one
+    /// table look-up a byte. Of the forms that start at one place the longest is taken;
+    /// if it does not end on a word boundary (`Stalin` in `Stalingrad`) there is no
+    /// mention at that place.
     pub fn find_forms<'r>(&'r self, text: &str) -> Vec<FormMatch<'r>> {
         let Some(ac) = &self.automaton else { return Vec::new() };
+        let bytes = text.as_bytes();
         let mut out = Vec::new();
-        for m in ac.find_iter(text) {
-            if !on_word_boundaries(text, m.start(), m.end()) {
+        let mut i = 0;
+        while i < bytes.len() {
+            if !self.first_bytes[bytes[i] as usize] || (i > 0 && ends_word(text, i)) {
+                i += 1;
                 continue;
             }
-            out.push(FormMatch { range: TextRange::new(m.start(), m.end()), persons: &self.forms[m.pattern().as_usize()].1 });
+            let input = Input::new(text).range(i..).anchored(Anchored::Yes);
+            match ac.find(input) {
+                Some(m) if !text[m.end()..].chars().next().is_some_and(is_word_char) => {
+                    out.push(FormMatch { range: TextRange::new(m.start(), m.end()), persons: &self.forms[m.pattern().as_usize()].1 });
+                    i = m.end();
+                }
+                _ => i += 1,
+            }
         }
         out
     }
@@ -273,10 +311,13 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
-fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+/// Whether the character before byte `i` is part of a word (so `i` starts no word).
+fn ends_word(text: &str, i: usize) -> bool {
+    let b = text.as_bytes()[i - 1];
+    if b.is_ascii() {
+        return b.is_ascii_alphanumeric();
+    }
+    text.get(..i).and_then(|t| t.chars().next_back()).is_some_and(is_word_char)
 }
 
 pub fn edit_distance(a: &str, b: &str) -> usize {

@@ -66,7 +66,7 @@ fn message_references(corpus: &Corpus, id: &str, include_declaration: bool) -> V
     if include_declaration {
         for loc in corpus.messages_with_id(id) {
             if let Some(b) = corpus.file(loc.file).map(|f| &f.volume.blocks[loc.block as usize]) {
-                let range = b.block.heading.as_ref().map_or(loc.range, |h| b.abs(h.title));
+                let range = b.block.heading.as_ref().map_or(b.abs(loc.range), |h| b.abs(h.title));
                 out.push(Target { file: loc.file, range });
             }
         }

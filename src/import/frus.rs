@@ -3,7 +3,8 @@
 //! markers, an `[Enclosure]`, and at the end the endnote list numbered from 1
 //! (`  1. Meeting held …`) whose offset to the glued numbers has to be inferred.
 
-use super::{dates, persons, Imported, Message};
+use super::{first_day, persons, Imported, Message};
+use crate::syntax::dates::Ymd;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -166,6 +167,22 @@ fn kind_of(title: &str) -> Option<String> {
     Some(k.to_string())
 }
 
+/// The index of the first non-blank line from `i` on (`lines.len()` if none).
+fn next_nonblank(lines: &[String], i: usize) -> usize {
+    lines[i.min(lines.len())..]
+        .iter()
+        .position(|l| !l.trim().is_empty())
+        .map_or(lines.len(), |k| i + k)
+}
+
+/// Line `i` trimmed; empty past the end.
+fn trimmed_line(lines: &[String], i: usize) -> String {
+    lines
+        .get(i)
+        .map(|l| l.trim().to_string())
+        .unwrap_or_default()
+}
+
 pub fn import(text: &str) -> Imported {
     let lines: Vec<&str> = text.lines().collect();
     let (note_start, note_texts) = endnotes(&lines).unwrap_or((lines.len(), Vec::new()));
@@ -200,22 +217,13 @@ pub fn import(text: &str) -> Imported {
         converted.push(out);
     }
 
-    let mut i = 0;
-    while i < converted.len() && converted[i].trim().is_empty() {
-        i += 1;
-    }
+    let mut i = next_nonblank(&converted, 0);
     let mut record = None;
     if i < converted.len() && record_re().is_match(converted[i].trim()) {
         record = Some(converted[i].trim().to_string());
-        i += 1;
-        while i < converted.len() && converted[i].trim().is_empty() {
-            i += 1;
-        }
+        i = next_nonblank(&converted, i + 1);
     }
-    let title = converted
-        .get(i)
-        .map(|l| l.trim().to_string())
-        .unwrap_or_default();
+    let title = trimmed_line(&converted, i);
     let mut first = Message {
         kind: kind_of(&title),
         title,
@@ -235,14 +243,8 @@ pub fn import(text: &str) -> Imported {
             // The bracketed line closes the covering document; what follows is its own
             // message, titled by its next line.
             current.body.push(line.clone());
-            let mut t = j + 1;
-            while t < converted.len() && converted[t].trim().is_empty() {
-                t += 1;
-            }
-            let etitle = converted
-                .get(t)
-                .map(|l| l.trim().to_string())
-                .unwrap_or_default();
+            let t = next_nonblank(&converted, j + 1);
+            let etitle = trimmed_line(&converted, t);
             let (from, to) = persons::from_to(&etitle, false);
             enclosures.push(Message {
                 title: etitle,
@@ -287,7 +289,7 @@ pub fn import(text: &str) -> Imported {
             .iter()
             .find(|(l, _)| first.title.contains(&format!("[^{l}]")))
             .map(|(_, t)| t.clone());
-        first.date = title_note.and_then(|t| dates::find_days(&t).first().map(|(_, d)| d.iso()));
+        first.date = title_note.and_then(|t| first_day(&t)).map(Ymd::iso);
     }
     let base = messages.first().map(|m| m.id_base());
     for m in messages.iter_mut().skip(1) {

@@ -4,7 +4,6 @@
 //! [`render_volume`] writes in the corpus format (front matter, `# ` groups, `## ` messages,
 //! metadata block, body, footnote definitions). `docs/import.md` lists every transformation.
 
-mod dates;
 mod frus;
 mod ocr;
 mod persons;
@@ -15,7 +14,7 @@ mod word;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-pub use dates::Day;
+use crate::syntax::dates::{date_only_line, scan_text_dates, DateLineKind, TextDate, Ymd};
 
 /// A convention of raw transcription, detected or named with `--convention`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +138,23 @@ pub struct Imported {
     pub warnings: Vec<String>,
     /// This file alone rendered as a volume.
     pub markdown: String,
+}
+
+/// The last day `text` names in full (a title such as `Note from …, dated 29 November 1945`).
+fn last_day(text: &str) -> Option<Ymd> {
+    scan_text_dates(text).iter().rev().find_map(TextDate::ymd)
+}
+
+/// The first day `text` names in full (a note such as `Meeting held …, December 19, 1945`).
+fn first_day(text: &str) -> Option<Ymd> {
+    scan_text_dates(text).iter().find_map(TextDate::ymd)
+}
+
+/// The day of a line that is a date alone and names it in full: a closing date line
+/// (`July 18, 1941`, `**May 25, 1946**`) or a `Sent on <date>` line.
+fn line_day(line: &str) -> Option<(DateLineKind, Ymd)> {
+    let (kind, d) = date_only_line(line)?;
+    Some((kind, d.ymd()?))
 }
 
 /// Line endings to `\n`, no byte-order mark: the conventions work on lines.
@@ -498,4 +514,24 @@ pub fn run_cli(args: ImportArgs) -> i32 {
         }
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_day_of_a_title() {
+        let last = |t: &str| last_day(t).map(Ymd::iso);
+        assert_eq!(
+            last("Telegram …, 28 September 1945"),
+            Some("1945-09-28".into())
+        );
+        assert_eq!(
+            last("Memorandum from M. Litvinov to Stalin, 25 May 1946, May 25, 1946"),
+            Some("1946-05-25".into())
+        );
+        assert_eq!(last("Note, 31 September 1945"), None);
+        assert_eq!(last("Telegram of May 9"), None);
+    }
 }

@@ -4,14 +4,15 @@
 //! the message it belongs to, a bare date line closing the message before it, superscript
 //! note numbers whose notes are lost, stray page numbers, words hyphenated across pages.
 
-use super::{dates, dates::Day, persons, Imported, Message};
+use super::{line_day, persons, Imported, Message};
+use crate::syntax::dates::{DateLineKind, Ymd};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Kind {
     Text,
     Caps,
-    Date(Day),
-    Sent(Day),
+    Date(Ymd),
+    Sent(Ymd),
     Page(String),
 }
 
@@ -23,9 +24,13 @@ struct Para {
 
 const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
 
-fn sent_on(line: &str) -> Option<Day> {
-    let rest = line.trim().strip_prefix("Sent on ")?;
-    dates::whole_line_day(rest)
+/// A line that is a date alone: `Sent on <date>` (before a heading) or a closing date.
+fn date_kind(line: &str) -> Option<Kind> {
+    let (kind, day) = line_day(line)?;
+    Some(match kind {
+        DateLineKind::SentOn => Kind::Sent(day),
+        DateLineKind::Bare => Kind::Date(day),
+    })
 }
 
 fn page_number(line: &str) -> Option<String> {
@@ -116,13 +121,7 @@ fn split_paras(text: &str) -> Vec<Para> {
             continue;
         }
         // Date, `Sent on` and page lines stand alone even without blank lines around them.
-        let single = if let Some(d) = sent_on(line) {
-            Some(Kind::Sent(d))
-        } else if let Some(d) = dates::whole_line_day(line) {
-            Some(Kind::Date(d))
-        } else {
-            page_number(line).map(Kind::Page)
-        };
+        let single = date_kind(line).or_else(|| page_number(line).map(Kind::Page));
         if let Some(kind) = single {
             flush(&mut cur, &mut out);
             out.push(Para {
@@ -159,7 +158,10 @@ fn superscripts_to_markers(line: &str) -> String {
 }
 
 pub fn looks_like(text: &str) -> bool {
-    let sent = text.lines().filter(|l| sent_on(l).is_some()).count();
+    let sent = text
+        .lines()
+        .filter(|l| matches!(date_kind(l), Some(Kind::Sent(_))))
+        .count();
     let supers = text.chars().any(|c| SUPERSCRIPTS.contains(&c));
     let paras = split_paras(text);
     let headings = (0..paras.len())
@@ -281,7 +283,7 @@ fn push_text(body: &mut Vec<Para>, p: Para) {
 struct Draft {
     heading: Vec<String>,
     body: Vec<Para>,
-    sent: Option<Day>,
+    sent: Option<Ymd>,
     /// Has the message any text yet (a caps paragraph right after the heading is a subtitle)?
     has_text: bool,
 }
@@ -431,7 +433,7 @@ pub fn import(text: &str) -> Imported {
         };
         // The last closing date; of two date lines in a row, the first closes the text
         // (the second is reported: it may be the next message's date).
-        let dated: Vec<(usize, Day)> = d
+        let dated: Vec<(usize, Ymd)> = d
             .body
             .iter()
             .enumerate()
@@ -513,6 +515,28 @@ mod tests {
             superscripts_to_markers("Moscow,³ which ¹⁰¹"),
             "Moscow,[^3] which [^101]"
         );
+    }
+
+    #[test]
+    fn date_lines() {
+        let date = |l: &str| match date_kind(l) {
+            Some(Kind::Date(d)) => Some(d.iso()),
+            _ => None,
+        };
+        let sent = |l: &str| match date_kind(l) {
+            Some(Kind::Sent(d)) => Some(d.iso()),
+            _ => None,
+        };
+        assert_eq!(date("July 18, 1941"), Some("1941-07-18".into()));
+        assert_eq!(date("January 16th, 1945"), Some("1945-01-16".into()));
+        assert_eq!(date("**May 25, 1946**  "), Some("1946-05-25".into()));
+        assert_eq!(date("Sept. 28, 1945"), Some("1945-09-28".into()));
+        assert_eq!(date("September 31, 1944"), None);
+        assert_eq!(date("Sent on May 25, 1946"), None);
+        assert_eq!(sent("Sent on May 25, 1946"), Some("1946-05-25".into()));
+        // A date glued to a heading, or followed by a full stop, stays text (seed 004).
+        assert_eq!(date_kind("May 4, 1943 PERSONAL AND SECRET MESSAGE"), None);
+        assert_eq!(date_kind("January 15, 1945."), None);
     }
 
     #[test]

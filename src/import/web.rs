@@ -2,7 +2,8 @@
 //! then bold field labels (`**Citation:**`, `**Summary:**`, `**Original Language:**`,
 //! `**Contents:**`) each followed by its value.
 
-use super::{dates, persons, Imported, Message};
+use super::{last_day, line_day, persons, Imported, Message};
+use crate::syntax::dates::{DateLineKind, Ymd};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -82,7 +83,8 @@ pub fn import(text: &str) -> Imported {
         })
         .collect();
     for b in &bolds {
-        match dates::whole_line_day(b) {
+        let day = line_day(b).filter(|(k, _)| *k == DateLineKind::Bare);
+        match day.map(|(_, d)| d) {
             Some(d) if m.date.is_none() => m.date = Some(d.iso()),
             _ if m.title.is_empty() => m.title = b.clone(),
             _ => header_rest.push(b.clone()),
@@ -162,7 +164,7 @@ pub fn import(text: &str) -> Imported {
         m.kind = Some(first_word);
     }
     if m.date.is_none() {
-        m.date = dates::last_day(&m.title).map(|d| d.iso());
+        m.date = last_day(&m.title).map(Ymd::iso);
     }
     Imported {
         messages: vec![m],

@@ -1,7 +1,8 @@
 //! Word export (seeds 000, 001): a title line `Note from X to Y, dated 29 November 1945`,
 //! then the text; Word footnotes as `[footnoteRef:1]` with the body inline `[1:  text]`.
 
-use super::{dates, persons, Imported, Message};
+use super::{last_day, persons, Imported, Message};
+use crate::syntax::dates::Ymd;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -96,7 +97,7 @@ pub fn import(text: &str) -> Imported {
         .map(|m| m.as_str().to_lowercase());
     let mut m = Message {
         title,
-        date: dates::last_day(&plain_title).map(|d| d.iso()),
+        date: last_day(&plain_title).map(Ymd::iso),
         from: from.into_iter().map(String::from).collect(),
         to: to.into_iter().map(String::from).collect(),
         kind: kind.filter(|_| title_line(text).is_some()),

@@ -1373,6 +1373,19 @@ pub enum DateLineKind {
 /// The date of a line that is only a date (emphasis markers and a closing signature
 /// allowed), with offsets into `line`.
 pub fn date_line(line: &str) -> Option<(DateLineKind, TextDate)> {
+    line_of_date(line, true)
+}
+
+/// As [`date_line`], but the date must be all the line holds besides emphasis markers and
+/// white space: no closing signature, no full stop after it. The importer's rule for the
+/// lines that close or precede a message, where `May 4, 1943 PERSONAL AND SECRET MESSAGE`
+/// is a date glued by the OCR to the next heading, and `January 15, 1945.` is text.
+pub fn date_only_line(line: &str) -> Option<(DateLineKind, TextDate)> {
+    line_of_date(line, false)
+}
+
+/// `signed`: a closing signature and a full stop may follow the date.
+fn line_of_date(line: &str, signed: bool) -> Option<(DateLineKind, TextDate)> {
     let is_mark = |c: char| c.is_whitespace() || c == '*' || c == '_';
     let start = line.len() - line.trim_start_matches(is_mark).len();
     let (kind, at) = match line[start..].strip_prefix("Sent on ") {
@@ -1389,6 +1402,9 @@ pub fn date_line(line: &str) -> Option<(DateLineKind, TextDate)> {
         return None;
     }
     let rest = &line[d.span.end..];
+    if !signed {
+        return rest.trim_matches(is_mark).is_empty().then_some((kind, d));
+    }
     let tail = rest.trim_matches(|c: char| is_mark(c) || c == '.');
     let signature = kind == DateLineKind::Bare
         && rest.starts_with(char::is_whitespace)
@@ -1872,6 +1888,40 @@ mod tests {
         assert_eq!(kind(""), None);
     }
 
+    #[test]
+    fn date_only_lines() {
+        let kind = |line: &str| date_only_line(line).map(|(k, d)| (k, line[d.span].to_string()));
+        assert_eq!(
+            kind("Sent on August 4, 1941"),
+            Some((DateLineKind::SentOn, "August 4, 1941".into()))
+        );
+        assert_eq!(
+            kind("**May 25, 1946**  "),
+            Some((DateLineKind::Bare, "May 25, 1946".into()))
+        );
+        assert_eq!(
+            kind("January 16th, 1945"),
+            Some((DateLineKind::Bare, "January 16th, 1945".into()))
+        );
+        // A signature, a heading glued on by the OCR, a full stop: not the date alone.
+        assert_eq!(kind("28.IX.45   MOLOTOV"), None);
+        assert_eq!(kind("May 4, 1943 PERSONAL AND SECRET MESSAGE"), None);
+        assert_eq!(kind("January 15, 1945."), None);
+        assert_eq!(kind("Sent on August 4, 1941."), None);
+        assert_eq!(kind("On July 18, 1941"), None);
+        assert_eq!(kind(""), None);
+        // Whatever `date_only_line` takes, `date_line` takes too.
+        for line in [
+            "28.IX.45",
+            " 29 November 1945",
+            "*July 18, 1941*",
+            "Sent on **June 5, 1944**",
+        ] {
+            assert!(kind(line).is_some(), "{line:?}");
+            assert_eq!(date_only_line(line), date_line(line), "{line:?}");
+        }
+    }
+
     /// The problems in the seeds, all of them. Each was read in context: the one
     /// repeated element is a real slip of the transcription.
     #[test]
@@ -1929,6 +1979,7 @@ mod tests {
             let _ = (e.describe(), e.earliest(), e.latest());
         }
         let _ = text.lines().map(date_line).count();
+        let _ = text.lines().map(date_only_line).count();
     }
 
     proptest::proptest! {

@@ -52,7 +52,8 @@ pub fn lookalike(c: char) -> Option<char> {
 /// Whether the text holds any Cyrillic letter at all: the fast path of the check, since
 /// most of an English edition has none. Cyrillic's UTF-8 lead bytes are 0xD0–0xD4.
 pub fn may_hold_cyrillic(text: &[u8]) -> bool {
-    text.iter().any(|&b| (0xD0..=0xD4).contains(&b))
+    // A branch-free fold over chunks vectorises; `any` with its early exit does not.
+    text.chunks(64).any(|chunk| chunk.iter().fold(false, |acc, &b| acc | (b.wrapping_sub(0xD0) < 5)))
 }
 
 #[cfg(test)]

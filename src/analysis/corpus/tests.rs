@@ -94,3 +94,21 @@ fn non_utf8_is_an_encoding_error_on_line_one() {
     assert_eq!(d[0].range.start, 0);
     assert!(d[0].message.contains("not valid UTF-8 (first bad byte at offset 5)"), "{}", d[0].message);
 }
+
+#[test]
+fn the_message_index_is_rebuilt_only_when_ids_or_blocks_change() {
+    let mut corpus = Fixture::parse(FIXTURE).corpus;
+    let vol = corpus.file_id(&Path::new(ROOT).join("volume.md")).unwrap();
+    let stamp = |c: &Corpus| c.diagnostics_stamp(vol).index;
+    let before = stamp(&corpus);
+    edit(&mut corpus, "volume.md", "Byrnes said.", "Byrnes said it.");
+    assert_eq!(stamp(&corpus), before, "typing in a body leaves the index");
+    edit(&mut corpus, "volume.md", "Byrnes said it.", "Byrnes said it.\n\n## New\nid: new\n");
+    assert_ne!(stamp(&corpus), before, "a new message changes it");
+    assert_eq!(corpus.messages_with_id("new").len(), 1);
+    // Block numbers after the new message moved; the index follows.
+    let b = corpus.messages_with_id("b")[0];
+    let f = corpus.file(vol).unwrap();
+    assert_eq!(corpus.id_range(b).slice(&f.text), "b");
+    assert_eq!(f.volume.blocks[b.block as usize].block.heading.as_ref().unwrap().title.slice(f.volume.blocks[b.block as usize].text(&f.text)), "B");
+}
