@@ -65,21 +65,14 @@ mod tests {
     use expect_test::{expect, Expect};
 
     use super::*;
-    use crate::fixture::{Fixture, ROOT};
-    use crate::ide::test_fixture::PERSONS;
+    use crate::fixture::Fixture;
+    use crate::ide::test_fixture::{render_targets, PERSONS};
 
     /// Each target as `file:"text of the range"`.
     fn check(volume: &str, expect: Expect) {
         let f = Fixture::parse(&format!("{PERSONS}{volume}"));
         let (file, offset) = f.cursor.expect("fixture has a $0 cursor");
-        let out: String = definition(&f.corpus, file, offset)
-            .iter()
-            .map(|t| {
-                let tf = f.corpus.file(t.file).unwrap();
-                format!("{}:{:?}\n", tf.path.strip_prefix(ROOT).unwrap().display(), t.range.slice(&tf.text))
-            })
-            .collect();
-        expect.assert_eq(&out);
+        expect.assert_eq(&render_targets(&f, &definition(&f.corpus, file, offset)));
     }
 
     #[test]

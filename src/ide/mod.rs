@@ -139,6 +139,20 @@ pub(crate) fn meta<'t>(text: &'t str, block: &Block, key: &str) -> Option<&'t st
 #[cfg(test)]
 pub(crate) mod test_fixture {
     //! A shared register and volume for the feature tests.
+    use super::Target;
+    use crate::fixture::{Fixture, ROOT};
+
+    /// Each target as `file:"text of the range"`, one a line.
+    pub fn render_targets(f: &Fixture, targets: &[Target]) -> String {
+        targets
+            .iter()
+            .map(|t| {
+                let tf = f.corpus.file(t.file).expect("target file");
+                format!("{}:{:?}\n", tf.path.strip_prefix(ROOT).unwrap_or(&tf.path).display(), t.range.slice(&tf.text))
+            })
+            .collect()
+    }
+
     pub const PERSONS: &str = "//- /persons.md
 ## Byrnes, James Francis
 id: byrnes

@@ -91,20 +91,13 @@ mod tests {
     use expect_test::{expect, Expect};
 
     use super::*;
-    use crate::fixture::{Fixture, ROOT};
-    use crate::ide::test_fixture::PERSONS;
+    use crate::fixture::Fixture;
+    use crate::ide::test_fixture::{render_targets, PERSONS};
 
     fn check(fixture: &str, include_declaration: bool, expect: Expect) {
         let f = Fixture::parse(&format!("{PERSONS}{fixture}"));
         let (file, offset) = f.cursor.expect("fixture has a $0 cursor");
-        let out: String = references(&f.corpus, file, offset, include_declaration)
-            .iter()
-            .map(|t| {
-                let tf = f.corpus.file(t.file).unwrap();
-                format!("{}:{:?}\n", tf.path.strip_prefix(ROOT).unwrap().display(), t.range.slice(&tf.text))
-            })
-            .collect();
-        expect.assert_eq(&out);
+        expect.assert_eq(&render_targets(&f, &references(&f.corpus, file, offset, include_declaration)));
     }
 
     #[test]

@@ -1377,9 +1377,9 @@ pub fn date_line(line: &str) -> Option<(DateLineKind, TextDate)> {
 }
 
 /// As [`date_line`], but the date must be all the line holds besides emphasis markers and
-/// white space: no closing signature, no full stop after it. The importer's rule for the
-/// lines that close or precede a message, where `May 4, 1943 PERSONAL AND SECRET MESSAGE`
-/// is a date glued by the OCR to the next heading, and `January 15, 1945.` is text.
+/// white space and a closing full stop: no signature. The importer's rule for the lines
+/// that close or precede a message, where `May 4, 1943 PERSONAL AND SECRET MESSAGE` is a
+/// date glued by the OCR to the next heading, while `January 15, 1945.` closes a message.
 pub fn date_only_line(line: &str) -> Option<(DateLineKind, TextDate)> {
     line_of_date(line, false)
 }
@@ -1403,7 +1403,10 @@ fn line_of_date(line: &str, signed: bool) -> Option<(DateLineKind, TextDate)> {
     }
     let rest = &line[d.span.end..];
     if !signed {
-        return rest.trim_matches(is_mark).is_empty().then_some((kind, d));
+        // A full stop may close the line (`January 15, 1945.`), nothing else.
+        let rest = rest.trim_matches(is_mark);
+        let rest = rest.strip_suffix('.').unwrap_or(rest).trim_matches(is_mark);
+        return rest.is_empty().then_some((kind, d));
     }
     let tail = rest.trim_matches(|c: char| is_mark(c) || c == '.');
     let signature = kind == DateLineKind::Bare
@@ -1903,11 +1906,13 @@ mod tests {
             kind("January 16th, 1945"),
             Some((DateLineKind::Bare, "January 16th, 1945".into()))
         );
-        // A signature, a heading glued on by the OCR, a full stop: not the date alone.
+        // A closing full stop is allowed (seed 004 closes a message with `January 15, 1945.`).
+        assert_eq!(kind("January 15, 1945."), Some((DateLineKind::Bare, "January 15, 1945".into())));
+        assert_eq!(kind("Sent on August 4, 1941."), Some((DateLineKind::SentOn, "August 4, 1941".into())));
+        // A signature, a heading glued on by the OCR, more text: not the date alone.
         assert_eq!(kind("28.IX.45   MOLOTOV"), None);
         assert_eq!(kind("May 4, 1943 PERSONAL AND SECRET MESSAGE"), None);
-        assert_eq!(kind("January 15, 1945."), None);
-        assert_eq!(kind("Sent on August 4, 1941."), None);
+        assert_eq!(kind("January 15, 1945. Then"), None);
         assert_eq!(kind("On July 18, 1941"), None);
         assert_eq!(kind(""), None);
         // Whatever `date_only_line` takes, `date_line` takes too.

@@ -132,24 +132,15 @@ fn split_blocks(
     out: &mut Vec<BlockRef>,
 ) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut boundaries = heading_starts(bytes, from);
+    let mut boundaries = heading_starts(bytes, from).peekable();
+    // Text before the first heading is a block of its own (the preamble); every other
+    // block starts at a heading.
+    if boundaries.peek() == Some(&from) {
+        boundaries.next();
+    }
     let mut start = from;
-    // Text before the first heading is a block of its own (the preamble).
-    let mut next = boundaries.next();
-    if next != Some(from) && from < bytes.len() {
-        let end = next.unwrap_or(bytes.len());
-        out.push(BlockRef { start: start as u32, block: Arc::new(parse_block(&text[start..end])) });
-        start = end;
-        if let (Some(resync), Some(b)) = (resync, next) {
-            if let Some(j) = resync(b) {
-                return Some(j);
-            }
-        }
-    }
-    if next == Some(start) {
-        next = boundaries.next();
-    }
     while start < bytes.len() {
+        let next = boundaries.next();
         let end = next.unwrap_or(bytes.len());
         out.push(BlockRef { start: start as u32, block: Arc::new(parse_block(&text[start..end])) });
         start = end;
@@ -158,7 +149,6 @@ fn split_blocks(
                 return Some(j);
             }
         }
-        next = boundaries.next();
     }
     None
 }
