@@ -22,10 +22,42 @@ fn initialize_shutdown_exit() {
     assert_eq!(caps["referencesProvider"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
     assert_eq!(caps["workspaceSymbolProvider"], true);
-    assert_eq!(caps["diagnosticProvider"]["interFileDependencies"], true);
+    // A client that does not pull gets every diagnostic pushed, and no pull is offered.
+    assert_eq!(caps["diagnosticProvider"], Value::Null);
     assert_eq!(result["serverInfo"]["name"], "apparatus");
     let status = c.shutdown_and_exit();
     assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn a_pulling_client_gets_open_documents_diagnostics_by_pull_only() {
+    let mut c = Client::spawn(&[]);
+    let result = c.initialize(
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}, "workspace": {"diagnostics": {"refreshSupport": true}}}),
+        json!({}),
+    );
+    assert_eq!(result["capabilities"]["diagnosticProvider"]["interFileDependencies"], true);
+    let uri = "file:///tmp/apparatus-e2e/pull.md";
+    c.open(uri, "## M\nid: m\n\nText.[^1]\n");
+    let report = c.call("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(report["items"][0]["code"], "footnote-undefined");
+    // Changes make the server ask for a new pull, never push the open document's problems.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": "## M\nid: m\n\nText.[^1] [^2]\n"}]}),
+    );
+    c.wait_for("a refresh request", |m| m["method"] == "workspace/diagnostic/refresh");
+    let report = c.call("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(report["items"].as_array().unwrap().len(), 2);
+    c.settle(Duration::from_millis(300));
+    let pushed: Vec<&Value> = c
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+        .filter(|m| m["params"]["diagnostics"] != json!([]))
+        .collect();
+    assert!(pushed.is_empty(), "pushed to a pulling client: {pushed:?}");
+    assert!(c.shutdown_and_exit().success());
 }
 
 #[test]

@@ -62,6 +62,12 @@ pub struct Session {
     /// The client accepts dynamic registration of `workspace/didChangeWatchedFiles`.
     pub watch_dynamic: bool,
     pub hierarchical_symbols: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): then open documents get
+    /// theirs by pull only, never also by push, or the client would show each twice.
+    pub pull_diagnostics: bool,
+    /// The client accepts `workspace/diagnostic/refresh` (re-pull after a change
+    /// elsewhere, such as the register).
+    pub diagnostic_refresh: bool,
     /// Workspace folders (or the root URI) as paths.
     pub bases: Vec<PathBuf>,
 }
@@ -86,6 +92,13 @@ impl Session {
             .and_then(|t| t.document_symbol.as_ref())
             .and_then(|d| d.hierarchical_document_symbol_support)
             .unwrap_or(false);
+        let pull_diagnostics = caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
+        let diagnostic_refresh = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         let mut bases: Vec<PathBuf> = params
             .workspace_folders
             .iter()
@@ -98,7 +111,7 @@ impl Session {
                 bases.push(path);
             }
         }
-        Session { encoding, work_done_progress, watch_dynamic, hierarchical_symbols, bases }
+        Session { encoding, work_done_progress, watch_dynamic, hierarchical_symbols, pull_diagnostics, diagnostic_refresh, bases }
     }
 }
 
@@ -403,6 +416,18 @@ impl Backend {
                     .collect()
             };
             self.publish_closed_files().await;
+            let session = self.session();
+            if session.pull_diagnostics {
+                // The client pulls the open documents' diagnostics itself; a change may
+                // have touched them through another file, so it is asked to pull again.
+                if session.diagnostic_refresh && !snaps.is_empty() {
+                    let refresh = self.client().workspace_diagnostic_refresh();
+                    if tokio::time::timeout(CLIENT_REQUEST_TIMEOUT, refresh).await.is_err() {
+                        warn!("workspace/diagnostic/refresh timed out");
+                    }
+                }
+                continue;
+            }
             if snaps.is_empty() {
                 continue;
             }
@@ -640,13 +665,16 @@ fn server_capabilities(session: &Session) -> ServerCapabilities {
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
-        diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
-            identifier: Some("apparatus".to_string()),
-            // A register or another volume can change a file's diagnostics.
-            inter_file_dependencies: true,
-            workspace_diagnostics: false,
-            work_done_progress_options: WorkDoneProgressOptions::default(),
-        })),
+        // Offered only to clients that pull: the others get every diagnostic pushed.
+        diagnostic_provider: session.pull_diagnostics.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("apparatus".to_string()),
+                // A register or another volume can change a file's diagnostics.
+                inter_file_dependencies: true,
+                workspace_diagnostics: false,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })
+        }),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
@@ -703,6 +731,11 @@ impl LanguageServer for Backend {
             st.send(Job::Open { uri: td.uri.clone(), path: document_path(&td.uri), version, text });
         }
         self.discover_root_of(&td.uri);
+        // A pulling client gets the open document's diagnostics by pull: the ones pushed
+        // while it was closed are withdrawn, or they would show twice.
+        if self.session().pull_diagnostics {
+            self.clear_diagnostics(td.uri).await;
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
