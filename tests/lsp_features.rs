@@ -255,3 +255,24 @@ fn editing_the_register_changes_hovers_at_once() {
     assert!(after["contents"]["value"].as_str().unwrap().starts_with("**Pavlov, the interpreter**"), "{after}");
     assert!(c.shutdown_and_exit().success());
 }
+
+#[test]
+fn inlay_hints_give_the_iso_form_of_dates_unless_turned_off() {
+    let mut c = start(false);
+    let name = "frus-1945-moscow.md";
+    let uri = uri_of(name);
+    let text = read(name);
+    c.open(&uri, &text);
+    let end = position_of(&text, text.len(), true);
+    let hints = c.call("textDocument/inlayHint", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": end}}));
+    let meeting = "December 19, 1945, 8:30 p.m.";
+    let at = text.find(meeting).unwrap() + meeting.len();
+    let hint = hints.as_array().unwrap().iter().find(|h| h["label"] == "1945-12-19").expect("hint for the meeting date");
+    assert_eq!(hint["position"], position_of(&text, at, true));
+    assert!(c.shutdown_and_exit().success());
+
+    let mut c = Client::spawn(&[]);
+    let result = c.initialize(json!({}), json!({"initializationOptions": {"inlayHints": {"isoDates": false}}}));
+    assert_eq!(result["capabilities"]["inlayHintProvider"], Value::Null);
+    assert!(c.shutdown_and_exit().success());
+}

@@ -2,6 +2,7 @@
 //! Positions and results are byte offsets; the `lsp` layer converts them.
 pub mod definition;
 pub mod hover;
+pub mod inlay;
 pub mod references;
 pub mod symbols;
 
@@ -10,6 +11,7 @@ use crate::syntax::{Block, BlockRef, LegacyKind, LinkKind, TextRange};
 
 pub use definition::definition;
 pub use hover::{hover, Hover};
+pub use inlay::{iso_date_hints, InlayHint};
 pub use references::references;
 pub use symbols::{document_symbols, workspace_symbols, Symbol, SymbolKind};
 

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
+    InlayHint, InlayHintLabel, InlayHintTooltip,
     self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, Hover, HoverContents, Location, MarkupContent,
     MarkupKind, NumberOrString, Position, SymbolInformation, SymbolKind, Uri,
 };
@@ -105,6 +106,20 @@ pub fn hover(conv: Converter<'_>, h: &ByteHover) -> Hover {
             value: h.markdown.clone(),
         }),
         range: Some(conv.range(h.range.clone())),
+    }
+}
+
+/// An inlay hint after a date: its ISO form, set off by a space.
+pub fn inlay_hint(conv: Converter<'_>, offset: usize, label: String) -> InlayHint {
+    InlayHint {
+        position: conv.position(offset),
+        label: InlayHintLabel::String(label),
+        kind: None,
+        text_edits: None,
+        tooltip: Some(InlayHintTooltip::String("ISO 8601 form of the date".into())),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
     }
 }
 

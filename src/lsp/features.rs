@@ -36,6 +36,12 @@ pub fn hover(snap: &DocSnapshot, offset: usize) -> Option<ByteHover> {
     Some(ByteHover { range: h.range.as_range(), markdown: h.markdown })
 }
 
+/// ISO forms of the dates in a byte range: (offset after the date, label).
+pub fn iso_date_hints(snap: &DocSnapshot, range: Range<usize>) -> Vec<(usize, String)> {
+    let Some((corpus, file)) = locate(snap) else { return Vec::new() };
+    ide::iso_date_hints(corpus, file, crate::syntax::TextRange::from(range)).into_iter().map(|h| (h.offset, h.label)).collect()
+}
+
 /// Targets of a definition: (document, byte range in that document).
 pub fn definition(snap: &DocSnapshot, offset: usize) -> Vec<(Uri, Range<usize>)> {
     let Some((corpus, file)) = locate(snap) else { return Vec::new() };

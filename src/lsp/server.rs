@@ -68,6 +68,9 @@ pub struct Session {
     /// The client accepts `workspace/diagnostic/refresh` (re-pull after a change
     /// elsewhere, such as the register).
     pub diagnostic_refresh: bool,
+    /// Inlay hints with the ISO form of dates (`initializationOptions.inlayHints.isoDates`,
+    /// on unless the client turns it off).
+    pub iso_date_hints: bool,
     /// Workspace folders (or the root URI) as paths.
     pub bases: Vec<PathBuf>,
 }
@@ -111,7 +114,13 @@ impl Session {
                 bases.push(path);
             }
         }
-        Session { encoding, work_done_progress, watch_dynamic, hierarchical_symbols, pull_diagnostics, diagnostic_refresh, bases }
+        let iso_date_hints = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.pointer("/inlayHints/isoDates"))
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        Session { encoding, work_done_progress, watch_dynamic, hierarchical_symbols, pull_diagnostics, diagnostic_refresh, iso_date_hints, bases }
     }
 }
 
@@ -664,6 +673,7 @@ fn server_capabilities(session: &Session) -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: session.iso_date_hints.then_some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         // Offered only to clients that pull: the others get every diagnostic pushed.
         diagnostic_provider: session.pull_diagnostics.then(|| {
@@ -832,6 +842,21 @@ impl LanguageServer for Backend {
         let offset = snap.conv().offset(tdp.position);
         run_guarded("hover", move || {
             features::hover(&snap, offset).map(|h| convert::hover(snap.conv(), &h))
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        if !self.session().iso_date_hints {
+            return Ok(None);
+        }
+        let Some(snap) = self.analysed_snapshot(&params.text_document.uri).await else { return Ok(None) };
+        let conv = snap.conv();
+        let range = conv.offset(params.range.start)..conv.offset(params.range.end);
+        run_guarded("inlayHint", move || {
+            let hints = features::iso_date_hints(&snap, range);
+            let conv = snap.conv();
+            Some(hints.into_iter().map(|(offset, label)| convert::inlay_hint(conv, offset, label)).collect())
         })
         .await
     }
