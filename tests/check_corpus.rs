@@ -28,7 +28,7 @@ fn check_corpus_finds_the_known_defects() {
     let lost = out.lines().filter(|l| l.starts_with("corpus/red-star-war-telegrams.md:") && l.contains("error[footnote-undefined]")).count();
     assert_eq!(lost, 23);
     assert!(out.contains("warning[date-repeated]: `27 September 27` repeats `27` where the year should be"));
-    assert!(out.contains("warning[homoglyph]: `М.М.` has Cyrillic letters `М`, `М` among Latin letters; retype it as `M.M.`"));
+    assert!(out.contains("warning[homoglyph]: `М.М.` has Cyrillic letters `М` (U+041C), `М` (U+041C) among Latin letters; retype it as `M.M.`"));
 }
 
 #[test]

@@ -188,7 +188,15 @@ fn marks(text: &str, block: &Block, cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for h in &block.homoglyphs {
         let word = quote(text, h.word);
-        let letters: Vec<&str> = h.letters.iter().map(|&l| quote(text, l)).collect();
+        // The letters look like their twins, so the message names their code points.
+        let letters: Vec<String> = h
+            .letters
+            .iter()
+            .map(|&l| {
+                let q = quote(text, l);
+                format!("{q}` (U+{:04X}", q.chars().next().map_or(0, u32::from))
+            })
+            .collect();
         let fixed: String = word
             .char_indices()
             .map(|(i, c)| {
@@ -201,10 +209,10 @@ fn marks(text: &str, block: &Block, cx: &Context, out: &mut Vec<Diagnostic>) {
             Code::Homoglyph,
             h.word,
             format!(
-                "`{word}` has {} {} `{}` among {} letters; retype it as `{fixed}`",
+                "`{word}` has {} {} `{}) among {} letters; retype it as `{fixed}`",
                 from.name(),
                 if letters.len() == 1 { "letter" } else { "letters" },
-                letters.join("`, `"),
+                letters.join("), `"),
                 h.expected.name(),
             ),
         ));

@@ -141,7 +141,7 @@ fn legacy_notes_pages_hyphenation_and_homoglyphs() {
             volume.md:4:60 legacy-footnote: Word export note body `[1:  its body.]` left in the running text; move it to a definition `[^1]: …` below the message's text | "[1:  its body.]"
             volume.md:6:1 page-number-stray: bare number `72` on a line of its own, probably a page number of the printed source; write it as `[Page 72]`, or delete it | "72"
             volume.md:8:20 hyphenation: `suc-` … `ceed` is one word split at a line break; join it as `succeed` | "suc-\n\nceed"
-            volume.md:10:11 homoglyph: `М.М.` has Cyrillic letters `М`, `М` among Latin letters; retype it as `M.M.` | "М.М."
+            volume.md:10:11 homoglyph: `М.М.` has Cyrillic letters `М` (U+041C), `М` (U+041C) among Latin letters; retype it as `M.M.` | "М.М."
             volume.md:14:1 page-order: `[Page 9]` follows `[Page 12]`: page numbers should increase; check the number against the source | "[Page 9]"
         "#]],
     );
