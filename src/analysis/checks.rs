@@ -2,6 +2,7 @@
 //! and the edition's period. Corpus-wide checks (duplicate ids, cross-references, page
 //! order) are in [`super::corpus`].
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::syntax::dates::{parse_edtf, DateProblem, Edtf};
 use crate::syntax::scripts::{self, Script};
@@ -24,14 +25,41 @@ pub enum MentionKind {
     Metadata,
 }
 
+/// Whom a mention names. One person needs no allocation: a volume has thousands of
+/// mentions, and nearly all name one person.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Persons {
+    /// An unknown id.
+    Nobody,
+    One(PersonIdx),
+    /// An ambiguous form: shared with the register's list for that form.
+    Several(Arc<[PersonIdx]>),
+}
+
+impl Persons {
+    pub fn as_slice(&self) -> &[PersonIdx] {
+        match self {
+            Persons::Nobody => &[],
+            Persons::One(p) => std::slice::from_ref(p),
+            Persons::Several(v) => v,
+        }
+    }
+    /// The person, when the mention names exactly one.
+    pub fn one(&self) -> Option<PersonIdx> {
+        match self {
+            Persons::One(p) => Some(*p),
+            _ => None,
+        }
+    }
+}
+
 /// A place in the text that names a person.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Mention {
     /// Block-relative.
     pub range: TextRange,
     pub kind: MentionKind,
-    /// One person, or several for an ambiguous form; empty for an unknown id.
-    pub persons: Vec<PersonIdx>,
+    pub persons: Persons,
 }
 
 /// What the checks found in one block; ranges are block-relative.
@@ -292,7 +320,7 @@ fn metadata(text: &str, block: &Block, cx: &Context, a: &mut BlockAnalysis) {
                         continue;
                     }
                     match cx.register.get(id) {
-                        Some(p) => a.mentions.push(Mention { range, kind: MentionKind::Metadata, persons: vec![p] }),
+                        Some(p) => a.mentions.push(Mention { range, kind: MentionKind::Metadata, persons: Persons::One(p) }),
                         None => {
                             let hint = match cx.register.closest_id(id) {
                                 Some(c) => format!(" (did you mean `{c}`?)"),
@@ -303,7 +331,7 @@ fn metadata(text: &str, block: &Block, cx: &Context, a: &mut BlockAnalysis) {
                                 range,
                                 format!("`{key}: {id}` names no person of the register{hint}; use a register id or add the person to the register"),
                             ));
-                            a.mentions.push(Mention { range, kind: MentionKind::Metadata, persons: Vec::new() });
+                            a.mentions.push(Mention { range, kind: MentionKind::Metadata, persons: Persons::Nobody });
                         }
                     }
                 }
@@ -348,7 +376,7 @@ fn mentions(text: &str, block: &Block, cx: &Context, a: &mut BlockAnalysis) {
             continue;
         }
         match cx.register.get(id) {
-            Some(p) => a.mentions.push(Mention { range: link.text, kind: MentionKind::Explicit, persons: vec![p] }),
+            Some(p) => a.mentions.push(Mention { range: link.text, kind: MentionKind::Explicit, persons: Persons::One(p) }),
             None => {
                 let hint = cx.register.closest_id(id).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default();
                 a.diagnostics.push(Diagnostic::new(
@@ -356,7 +384,7 @@ fn mentions(text: &str, block: &Block, cx: &Context, a: &mut BlockAnalysis) {
                     link.target,
                     format!("`{}` links to `{id}`, which is not in the register{hint}; use a register id or add the person to the register", quote(text, link.range)),
                 ));
-                a.mentions.push(Mention { range: link.text, kind: MentionKind::Explicit, persons: Vec::new() });
+                a.mentions.push(Mention { range: link.text, kind: MentionKind::Explicit, persons: Persons::Nobody });
             }
         }
     }
@@ -390,7 +418,11 @@ fn mentions(text: &str, block: &Block, cx: &Context, a: &mut BlockAnalysis) {
                 format!("`{form}` may name several persons of the register; link it explicitly: {}", candidates.join(", or ")),
             ));
         }
-        a.mentions.push(Mention { range: m.range, kind: MentionKind::Implicit, persons: m.persons.to_vec() });
+        let persons = match **m.persons {
+            [one] => Persons::One(one),
+            _ => Persons::Several(m.persons.clone()),
+        };
+        a.mentions.push(Mention { range: m.range, kind: MentionKind::Implicit, persons });
     }
     a.mentions.sort_by_key(|m| m.range.start);
 }

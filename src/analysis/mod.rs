@@ -9,7 +9,7 @@ pub mod corpus;
 pub mod diagnostic;
 pub mod register;
 
-pub use checks::{BlockAnalysis, Mention, MentionKind};
+pub use checks::{BlockAnalysis, Mention, MentionKind, Persons};
 pub use config::Config;
 pub use corpus::{Corpus, File, FileKind, LoadError, MessageId, MessageLoc};
 pub use diagnostic::{Code, Diagnostic, Related, Severity};

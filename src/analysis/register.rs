@@ -1,6 +1,7 @@
 //! The person register: every person of the edition, their name forms, and one automaton
 //! that finds all forms in a text in one pass (longest match first).
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
@@ -51,7 +52,7 @@ pub struct Register {
     pub persons: Vec<Person>,
     by_id: HashMap<String, PersonIdx>,
     /// Each distinct name form, and the persons that have it (more than one: ambiguous).
-    forms: Vec<(String, Vec<PersonIdx>)>,
+    forms: Vec<(String, Arc<[PersonIdx]>)>,
     automaton: Option<AhoCorasick>,
     /// The bytes a name form can start with: only there is the automaton asked.
     first_bytes: Box<[bool; 256]>,
@@ -82,7 +83,7 @@ impl std::fmt::Debug for Register {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FormMatch<'r> {
     pub range: TextRange,
-    pub persons: &'r [PersonIdx],
+    pub persons: &'r Arc<[PersonIdx]>,
 }
 
 impl Register {
@@ -186,12 +187,12 @@ impl Register {
                 }
             }
         }
-        let mut forms: Vec<(String, Vec<PersonIdx>)> = by_form.into_iter().map(|(f, p)| (f.to_string(), p)).collect();
+        let mut forms: Vec<(String, Arc<[PersonIdx]>)> = by_form.into_iter().map(|(f, p)| (f.to_string(), p.into())).collect();
         forms.sort();
         // A form shared by several persons is reported once per entry that lists it.
         for (form, persons) in forms.iter().filter(|(_, p)| p.len() > 1) {
             let names: Vec<String> = persons.iter().map(|&i| format!("`{}`", self.persons[i as usize].id)).collect();
-            for &i in persons {
+            for &i in persons.iter() {
                 let p = &self.persons[i as usize];
                 let range = files
                     .iter()

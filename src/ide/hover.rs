@@ -130,7 +130,7 @@ pub(crate) fn mention_counts(corpus: &Corpus, file: FileId, person: PersonIdx) -
     let mut here = 0;
     let mut all = 0;
     for (id, f) in corpus.files() {
-        let n: usize = f.analyses.iter().map(|a| a.mentions.iter().filter(|m| m.persons == [person]).count()).sum();
+        let n: usize = f.analyses.iter().map(|a| a.mentions.iter().filter(|m| m.persons.one() == Some(person)).count()).sum();
         all += n;
         if id == file {
             here += n;

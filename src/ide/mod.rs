@@ -84,8 +84,8 @@ pub(crate) fn item_at(corpus: &Corpus, file: FileId, offset: usize) -> Option<It
         }
     }
     if let Some(m) = mention_at(analysis, rel) {
-        if !m.persons.is_empty() {
-            return Some(Item::Mention { range: b.abs(m.range), persons: m.persons.clone() });
+        if !m.persons.as_slice().is_empty() {
+            return Some(Item::Mention { range: b.abs(m.range), persons: m.persons.as_slice().to_vec() });
         }
     }
     if f.kind == FileKind::Register {

@@ -55,7 +55,7 @@ pub fn person_references(corpus: &Corpus, person: PersonIdx, include_declaration
     }
     for (id, f) in corpus.files() {
         for (b, a) in f.volume.blocks.iter().zip(&f.analyses) {
-            out.extend(a.mentions.iter().filter(|m| m.persons == [person]).map(|m| Target { file: id, range: b.abs(m.range) }));
+            out.extend(a.mentions.iter().filter(|m| m.persons.one() == Some(person)).map(|m| Target { file: id, range: b.abs(m.range) }));
         }
     }
     sorted(out)
