@@ -54,8 +54,13 @@ pub struct Register {
     /// Each distinct name form, and the persons that have it (more than one: ambiguous).
     forms: Vec<(String, Arc<[PersonIdx]>)>,
     automaton: Option<AhoCorasick>,
-    /// The bytes a name form can start with: only there is the automaton asked.
+    /// The bytes a name form can start with: most of the text (lower case) is passed over
+    /// with this one look-up a byte.
     first_bytes: Box<[bool; 256]>,
+    /// The first two bytes of every form, as a bit set over all byte pairs: most
+    /// capitalised words (`The`, `In`) start no form and are dismissed by one look-up.
+    first_pairs: Box<[u64; 1024]>,
+
     /// Problems of the register files themselves, by file.
     pub diagnostics: Vec<(FileId, Diagnostic)>,
 }
@@ -68,6 +73,8 @@ impl Default for Register {
             forms: Vec::new(),
             automaton: None,
             first_bytes: Box::new([false; 256]),
+            first_pairs: Box::new([0; 1024]),
+
             diagnostics: Vec::new(),
         }
     }
@@ -217,8 +224,14 @@ impl Register {
             .build(forms.iter().map(|(f, _)| f.as_str()))
             .ok();
         for (f, _) in &forms {
-            if let Some(&b) = f.as_bytes().first() {
-                self.first_bytes[b as usize] = true;
+            let b = f.as_bytes();
+            if let Some(&first) = b.first() {
+                self.first_bytes[first as usize] = true;
+                // A one-byte form matches whatever byte follows.
+                match b.get(1) {
+                    Some(&second) => set_pair(&mut self.first_pairs, first, second),
+                    None => (0..=255).for_each(|second| set_pair(&mut self.first_pairs, first, second)),
+                }
             }
         }
         self.forms = forms;
@@ -250,9 +263,9 @@ impl Register {
 
     /// Every name form in `text` on word boundaries, longest first, in order.
     ///
-    /// A form starts a word, so the automaton is asked only where a word starts with a byte
-    /// some form starts with, anchored there: most of the text is passed over with one
-    /// table look-up a byte. Of the forms that start at one place the longest is taken;
+    /// A form starts a word, so the automaton is asked only where a word starts with two
+    /// bytes some form starts with, anchored there: most of the text is passed over with
+    /// one bit test a byte. Of the forms that start at one place the longest is taken;
     /// if it does not end on a word boundary (`Stalin` in `Stalingrad`) there is no
     /// mention at that place.
     pub fn find_forms<'r>(&'r self, text: &str) -> Vec<FormMatch<'r>> {
@@ -261,7 +274,10 @@ impl Register {
         let mut out = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
-            if !self.first_bytes[bytes[i] as usize] || (i > 0 && ends_word(text, i)) {
+            if !self.first_bytes[bytes[i] as usize]
+                || !has_pair(&self.first_pairs, bytes[i], bytes.get(i + 1).copied().unwrap_or(0))
+                || (i > 0 && ends_word(text, i))
+            {
                 i += 1;
                 continue;
             }
@@ -310,6 +326,16 @@ fn find_form_in_names(text: &str, id_range: TextRange, form: &str) -> Option<Tex
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
+}
+
+fn set_pair(pairs: &mut [u64; 1024], a: u8, b: u8) {
+    let bit = (a as usize) << 8 | b as usize;
+    pairs[bit / 64] |= 1 << (bit % 64);
+}
+
+fn has_pair(pairs: &[u64; 1024], a: u8, b: u8) -> bool {
+    let bit = (a as usize) << 8 | b as usize;
+    pairs[bit / 64] & (1 << (bit % 64)) != 0
 }
 
 /// Whether the character before byte `i` is part of a word (so `i` starts no word).

@@ -345,6 +345,15 @@ impl EdtfDate {
         if let Some(season) = self.season {
             return Some(season.bounds(self.year));
         }
+        // Without `X` digits the bounds are read off directly; every metadata date of
+        // the corpus takes this way.
+        if self.x_digits == XDigits::default() {
+            let y = self.year;
+            let (m1, m2) = self.month.map_or((1, 12), |m| (m, m));
+            let first = Ymd::new(y, m1, self.day.unwrap_or(1))?;
+            let last = Ymd::new(y, m2, self.day.unwrap_or_else(|| days_in_month(y, m2)))?;
+            return Some((first, last));
+        }
         let (lo, hi) = self.year_range();
         // At most 10 000 candidate years; in practice the first fits.
         let first = (lo..=hi)
