@@ -61,10 +61,51 @@ pub fn generated_volume(bytes: usize) -> String {
     out
 }
 
+/// A generated volume of about `bytes`: Red Star once, then copies of its messages that
+/// have no problem (and no page mark), so that the volume has Red Star's problems and
+/// nothing more: the file's size grows, the diagnostics list does not.
+pub fn generated_clean_volume(bytes: usize) -> String {
+    let text = read(RED_STAR);
+    let volume = Volume::parse(&text);
+    let persons = read("persons.md");
+    let persons_volume = Volume::parse(&persons);
+    let register = Register::build(&[(apparatus::analysis::FileId(0), &persons, &persons_volume)]);
+    let clean: Vec<&str> = volume
+        .messages()
+        .filter(|b| {
+            let cx = Context { register: &register, period: None, in_register: false, title_page: false };
+            b.block.pages.is_empty() && analyse_block(b.text(&text), &b.block, &cx).diagnostics.is_empty()
+        })
+        .map(|b| b.text(&text))
+        .collect();
+    let mut out = text.clone();
+    let mut round = 0;
+    while out.len() < bytes {
+        round += 1;
+        for m in &clean {
+            for line in m.lines() {
+                match line.strip_prefix("id: ") {
+                    Some(id) => out.push_str(&format!("id: {id}-clean{round}\n")),
+                    None => {
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One keystroke in the middle of the volume, then the file's diagnostics.
 fn edit_to_diagnostics(c: &mut Criterion) {
     let mut g = c.benchmark_group("didChange-to-diagnostics");
-    for (name, text) in [("red-star", read(RED_STAR)), ("generated-10MB", generated_volume(10 << 20))] {
+    let volumes = [
+        ("red-star", read(RED_STAR)),
+        ("generated-10MB", generated_volume(10 << 20)),
+        ("generated-10MB-clean", generated_clean_volume(10 << 20)),
+    ];
+    for (name, text) in volumes {
         let root = Path::new(CORPUS);
         let path = root.join("bench-volume.md");
         let files = vec![
