@@ -512,7 +512,7 @@ impl<'a> Parser<'a> {
             return;
         }
         // A number alone in a paragraph: a list item or a table cell would have text around it.
-        let blank_or_edge = |k: Option<usize>| k.map_or(true, |k| lines.get(k).map_or(true, |&l| is_blank(self.text, l)));
+        let blank_or_edge = |k: Option<usize>| k.is_none_or(|k| lines.get(k).is_none_or(|&l| is_blank(self.text, l)));
         if !blank_or_edge(i.checked_sub(1)) || !blank_or_edge(Some(i + 1)) {
             return;
         }
